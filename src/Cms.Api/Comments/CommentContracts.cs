@@ -1,0 +1,71 @@
+using System.ComponentModel.DataAnnotations;
+using System.Text.Json.Serialization;
+
+namespace Cms.Api.Comments;
+
+public enum CommentStatus
+{
+    Pending,
+    Approved,
+    Spam,
+    Rejected,
+}
+
+/// <summary>
+/// A reader's comment. <c>email</c> appears only in responses to requests with an API key; it is never
+/// sent to the public (the property is left out entirely).
+/// </summary>
+public sealed record CommentResponse(
+    long Id,
+    long ArticleId,
+    long? ParentId,
+    string Name,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Email,
+    string? Website,
+    string Body,
+    CommentStatus Status,
+    DateTimeOffset CreatedAt,
+    DateTimeOffset UpdatedAt,
+    long Version);
+
+/// <summary>The fields a reader fills in; shared by the comment form and an editor's edit.</summary>
+public interface ICommentFields
+{
+    string? Name { get; }
+    string? Email { get; }
+    string? Website { get; }
+    string? Body { get; }
+}
+
+/// <summary>The comment form. Needs no key.</summary>
+public sealed record CommentRequest : ICommentFields
+{
+    /// <summary>The comment this replies to; must be an approved comment on the same article.</summary>
+    public long? ParentId { get; init; }
+
+    /// <summary>Required, at most 100 characters.</summary>
+    [Required]
+    public string? Name { get; init; }
+
+    /// <summary>Optional, a valid address of at most 254 characters. Stored for moderators, never shown publicly.</summary>
+    public string? Email { get; init; }
+
+    /// <summary>Optional http or https URL, at most 200 characters.</summary>
+    public string? Website { get; init; }
+
+    /// <summary>The comment, required, at most 5000 characters.</summary>
+    [Required]
+    public string? Body { get; init; }
+}
+
+/// <summary>What an editor may change on a comment (PATCH, JSON Merge Patch).</summary>
+public sealed record CommentUpdateRequest : ICommentFields
+{
+    public string? Name { get; init; }
+    public string? Email { get; init; }
+    public string? Website { get; init; }
+    public string? Body { get; init; }
+
+    /// <summary>pending, approved, spam or rejected. Only approved comments are shown to the public.</summary>
+    public CommentStatus? Status { get; init; }
+}

@@ -1,0 +1,160 @@
+using Cms.Api.Common;
+using Cms.Api.Data;
+using Dapper;
+
+namespace Cms.Api.Comments;
+
+internal sealed class CommentRow
+{
+    public long Id { get; init; }
+    public long ArticleId { get; init; }
+    public long? ParentId { get; init; }
+    public string Name { get; init; } = "";
+    public string? Email { get; init; }
+    public string? Website { get; init; }
+    public string Body { get; init; } = "";
+    public string Status { get; init; } = "pending";
+    public DateTimeOffset CreatedAt { get; init; }
+    public DateTimeOffset UpdatedAt { get; init; }
+    public long Version { get; init; }
+    public string ArticleStatus { get; init; } = "";
+
+    public bool IsApproved => Status == "approved";
+
+    /// <summary>The e-mail address is included only for callers with a key.</summary>
+    public CommentResponse ToResponse(bool withEmail) => new(
+        Id, ArticleId, ParentId, Name, withEmail ? Email : null, Website, Body,
+        Enum.Parse<CommentStatus>(Status, ignoreCase: true), CreatedAt, UpdatedAt, Version);
+
+    public CommentUpdateRequest ToRequest() => new()
+    {
+        Name = Name,
+        Email = Email,
+        Website = Website,
+        Body = Body,
+        Status = Enum.Parse<CommentStatus>(Status, ignoreCase: true),
+    };
+}
+
+internal sealed record CommentWrite(CommentRow? Row, string? ErrorField = null, string? Error = null)
+{
+    public static readonly CommentWrite NotFound = new(null, null, null);
+}
+
+internal sealed class CommentStore(CmsDatabase database, TimeProvider clock)
+{
+    private const string Columns = """
+        c.id, c.article_id, c.parent_id, c.name, c.email, c.website, c.body, c.status, c.created_at, c.updated_at, c.version,
+        a.status AS article_status
+        """;
+
+    private const string SelectById = $"SELECT {Columns} FROM comments c JOIN articles a ON a.id = c.article_id WHERE c.id = @Id";
+
+    // Oldest first, so a thread reads top to bottom; the moderation queue likewise shows the longest-waiting first.
+    private const string SelectPage = $"""
+        SELECT {Columns} FROM comments c JOIN articles a ON a.id = c.article_id
+        WHERE (@ArticleId IS NULL OR c.article_id = @ArticleId) AND (@Status IS NULL OR c.status = @Status)
+        ORDER BY c.created_at, c.id
+        LIMIT @Limit OFFSET @Offset
+        """;
+
+    private const string SelectParent = "SELECT article_id AS ArticleId, status AS Status FROM comments WHERE id = @Id";
+
+    private const string Insert = """
+        INSERT INTO comments (article_id, parent_id, name, email, website, body, status, client_ip, created_at, updated_at, version)
+        VALUES (@ArticleId, @ParentId, @Name, @Email, @Website, @Body, @Status, @ClientIp, @Now, @Now, 1)
+        RETURNING id
+        """;
+
+    private const string Update = """
+        UPDATE comments
+        SET name = @Name, email = @Email, website = @Website, body = @Body, status = @Status, updated_at = @Now, version = version + 1
+        WHERE id = @Id
+        """;
+
+    private const string Delete = "DELETE FROM comments WHERE id = @Id";
+
+    public async Task<IReadOnlyList<CommentRow>> ListAsync(long? articleId, CommentStatus? status, Paging paging, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        var rows = await connection.QueryAsync<CommentRow>(SelectPage, new
+        {
+            ArticleId = articleId,
+            Status = status is { } s ? QueryValues.ToText(s) : null,
+            Limit = paging.FetchCount,
+            paging.Offset,
+        });
+        return rows.AsList();
+    }
+
+    public async Task<CommentRow?> FindAsync(long id, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        return await connection.QuerySingleOrDefaultAsync<CommentRow>(SelectById, new { Id = id });
+    }
+
+    // approvedParentOnly: the public may reply only to comments they can see.
+    public async Task<CommentWrite> CreateAsync(
+        long articleId, CommentRequest request, CommentStatus status, string? clientIp, bool approvedParentOnly, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var transaction = CmsDatabase.BeginWrite(connection);
+        if (request.ParentId is { } parentId)
+        {
+            var parent = await connection.QuerySingleOrDefaultAsync<ParentComment>(SelectParent, new { Id = parentId }, transaction);
+            if (parent is null || parent.ArticleId != articleId || (approvedParentOnly && parent.Status != "approved"))
+            {
+                return new CommentWrite(null, "parentId", $"There is no comment {parentId} on this article to reply to.");
+            }
+        }
+
+        var id = await connection.ExecuteScalarAsync<long>(Insert, new
+        {
+            ArticleId = articleId,
+            request.ParentId,
+            request.Name,
+            Email = string.IsNullOrEmpty(request.Email) ? null : request.Email,
+            Website = string.IsNullOrEmpty(request.Website) ? null : request.Website,
+            request.Body,
+            Status = QueryValues.ToText(status),
+            ClientIp = clientIp,
+            Now = Timestamps.Now(clock),
+        }, transaction);
+        var row = await connection.QuerySingleAsync<CommentRow>(SelectById, new { Id = id }, transaction);
+        await transaction.CommitAsync(cancellationToken);
+        return new CommentWrite(row);
+    }
+
+    public async Task<CommentRow?> UpdateAsync(long id, CommentUpdateRequest request, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var transaction = CmsDatabase.BeginWrite(connection);
+        var current = await connection.QuerySingleOrDefaultAsync<CommentRow>(SelectById, new { Id = id }, transaction);
+        if (current is null || current.ToRequest() == request)
+        {
+            return current;
+        }
+
+        await connection.ExecuteAsync(Update, new
+        {
+            Id = id,
+            request.Name,
+            Email = string.IsNullOrEmpty(request.Email) ? null : request.Email,
+            Website = string.IsNullOrEmpty(request.Website) ? null : request.Website,
+            request.Body,
+            Status = QueryValues.ToText(request.Status ?? CommentStatus.Pending),
+            Now = Timestamps.Now(clock),
+        }, transaction);
+        var row = await connection.QuerySingleAsync<CommentRow>(SelectById, new { Id = id }, transaction);
+        await transaction.CommitAsync(cancellationToken);
+        return row;
+    }
+
+    public async Task<bool> DeleteAsync(long id, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        return await connection.ExecuteAsync(Delete, new { Id = id }) == 1;
+    }
+
+    private sealed record ParentComment(long ArticleId, string Status);
+}

@@ -1,0 +1,92 @@
+using Cms.Api.Articles;
+using Cms.Api.Comments;
+using Cms.Api.PullQuotes;
+using Cms.Api.Sections;
+using Cms.Api.Data;
+using FluentValidation;
+using Microsoft.AspNetCore.Authentication;
+
+namespace Cms.Api.Common;
+
+/// <summary>Service registration and the request pipeline, kept out of Program.cs so both read top to bottom.</summary>
+public static class CmsApplication
+{
+    public static WebApplicationBuilder AddCms(this WebApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        services.Configure<CmsOptions>(builder.Configuration.GetSection(CmsOptions.Section));
+
+        Timestamps.RegisterDapperHandlers();
+        Dapper.DefaultTypeMap.MatchNamesWithUnderscores = true;
+        var connectionString = builder.Configuration.GetConnectionString("Cms") ?? "Data Source=cms.db";
+        services.AddSingleton(new CmsDatabase(connectionString));
+        services.AddSingleton(TimeProvider.System);
+        services.AddSingleton<Migrator>();
+        services.AddSingleton<ApiKeyRegistry>();
+        services.AddHostedService<DatabaseStartup>();
+
+        services.AddSingleton<ArticleStore>();
+        services.AddSingleton<SectionStore>();
+        services.AddSingleton<PullQuoteStore>();
+        services.AddSingleton<CommentStore>();
+
+        Validation.UseJsonFieldNames();
+        services.AddValidatorsFromAssemblyContaining<ArticleValidator>(includeInternalTypes: true);
+
+        services.ConfigureHttpJsonOptions(options => Json.Configure(options.SerializerOptions));
+        services.Configure<Microsoft.AspNetCore.Mvc.JsonOptions>(options => Json.Configure(options.JsonSerializerOptions));
+        services.Configure<RouteHandlerOptions>(options => options.ThrowOnBadRequest = true);
+        services.AddProblemDetails(options => options.CustomizeProblemDetails = Problems.FillDefaults);
+        services.AddExceptionHandler<BadRequestExceptionHandler>();
+
+        services.AddAuthentication(ApiKeyAuthenticationHandler.SchemeName)
+            .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null);
+        services.AddAuthorization();
+
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = Problems.MaxBodyBytes);
+        services.AddCmsOpenApi();
+        return builder;
+    }
+
+    public static WebApplication UseCms(this WebApplication app)
+    {
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        app.UseBodySizeLimit();
+        app.UseAuthentication();
+        app.RejectInvalidKeys();
+        app.UseAuthorization();
+        app.UseCmsOpenApi();
+
+        app.MapGet("/healthz", HealthCheck.Check)
+            .WithName("HealthCheck")
+            .WithTags("Health")
+            .WithSummary("200 when the database answers, 503 otherwise")
+            .AllowAnonymous();
+        app.MapArticles();
+        app.MapSections();
+        app.MapPullQuotes();
+        app.MapComments();
+        return app;
+    }
+
+    /// <summary>
+    /// Refuses bodies over 1 MiB with a 413 problem before they are read. Kestrel enforces the same limit on
+    /// chunked bodies; this check also covers hosts without Kestrel's limit (the test server).
+    /// </summary>
+    private static IApplicationBuilder UseBodySizeLimit(this IApplicationBuilder app) => app.Use(async (context, next) =>
+    {
+        if (context.Request.ContentLength > Problems.MaxBodyBytes)
+        {
+            context.Response.StatusCode = StatusCodes.Status413PayloadTooLarge;
+            await context.RequestServices.GetRequiredService<IProblemDetailsService>().WriteAsync(new ProblemDetailsContext
+            {
+                HttpContext = context,
+                ProblemDetails = Problems.PayloadTooLarge(),
+            });
+            return;
+        }
+
+        await next(context);
+    });
+}

@@ -1,0 +1,45 @@
+using Cms.Api.Articles;
+using Cms.Api.Comments;
+using Cms.Api.PullQuotes;
+using Cms.Api.Sections;
+
+namespace Cms.Api.Common;
+
+/// <summary>Example request bodies shown in Swagger UI ("Try it out" starts from these).</summary>
+public static class Examples
+{
+    private static readonly Dictionary<Type, object> ByType = new()
+    {
+        [typeof(ArticleRequest)] = new ArticleRequest
+        {
+            Title = "Harbour ferry returns after forty years",
+            Standfirst = "The crossing that closed in 1986 runs again from Monday, with two electric boats.",
+            Byline = "Ines Marlow, transport correspondent",
+            Status = ArticleStatus.Draft,
+        },
+        [typeof(SectionRequest)] = new SectionRequest
+        {
+            Heading = "Two boats, one timetable",
+            Body = "The ferries will cross every twenty minutes from 7am.\n\nSingle fares stay at £1.80, the price set when the service closed.",
+        },
+        [typeof(SectionOrderRequest)] = new SectionOrderRequest { SectionIds = [3, 1, 2] },
+        [typeof(PullQuoteRequest)] = new PullQuoteRequest
+        {
+            Text = "My grandfather worked this crossing. I never thought I'd see it again.",
+            Attribution = "Leonie Marsh, harbourmaster",
+            SectionId = 1,
+            AfterParagraph = 1,
+        },
+        [typeof(CommentRequest)] = new CommentRequest
+        {
+            Name = "Tom from Eastgate",
+            Email = "tom@example.org",
+            Body = "Great news. Will bikes be allowed on board?",
+        },
+        [typeof(CommentUpdateRequest)] = new CommentUpdateRequest { Status = CommentStatus.Approved },
+    };
+
+    public static object? For(Type type) => ByType.GetValueOrDefault(type);
+
+    public static void Add(Type type, object example) => ByType[type] = example;
+}

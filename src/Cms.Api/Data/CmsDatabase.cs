@@ -1,0 +1,39 @@
+using System.Data;
+using Microsoft.Data.Sqlite;
+
+namespace Cms.Api.Data;
+
+/// <summary>Opens connections to the CMS's SQLite database with the settings every connection needs.</summary>
+public sealed class CmsDatabase
+{
+    public CmsDatabase(string connectionString)
+    {
+        var builder = new SqliteConnectionStringBuilder(connectionString)
+        {
+            // Cascades (article → sections, pull-quotes, comments) rely on foreign keys being enforced.
+            ForeignKeys = true,
+            Pooling = true,
+            DefaultTimeout = 30,
+        };
+        ConnectionString = builder.ToString();
+        DataSource = builder.DataSource;
+    }
+
+    public string ConnectionString { get; }
+
+    public string DataSource { get; }
+
+    public async Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken = default)
+    {
+        var connection = new SqliteConnection(ConnectionString);
+        await connection.OpenAsync(cancellationToken);
+        return connection;
+    }
+
+    /// <summary>
+    /// Starts a write transaction that takes SQLite's write lock up front (BEGIN IMMEDIATE), so two writers
+    /// never both read, then collide on upgrade with SQLITE_BUSY mid-change.
+    /// </summary>
+    public static SqliteTransaction BeginWrite(SqliteConnection connection) =>
+        connection.BeginTransaction(IsolationLevel.Serializable, deferred: false);
+}

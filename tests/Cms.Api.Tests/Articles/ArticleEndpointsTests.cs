@@ -1,0 +1,355 @@
+using System.Text;
+
+namespace Cms.Api.Tests.Articles;
+
+public sealed class ArticleEndpointsTests : ApiTest
+{
+    [Test]
+    public async Task Create_returns_the_article_with_derived_slug_defaults_and_location()
+    {
+        var response = await Editor.PostAsync("/api/v1/articles", Json(new
+        {
+            title = "Café owners’ 2026 survey: rents up again!",
+            standfirst = "Nine in ten say so.",
+            byline = "Ada Penrose",
+        }));
+
+        var article = await Expect(response, HttpStatusCode.Created);
+        Assert.Multiple(() =>
+        {
+            Assert.That(response.Headers.Location?.ToString(), Is.EqualTo($"/api/v1/articles/{article["id"]}"));
+            Assert.That((string?)article["slug"], Is.EqualTo("cafe-owners-2026-survey-rents-up-again"));
+            Assert.That((string?)article["status"], Is.EqualTo("draft"));
+            Assert.That((int?)article["version"], Is.EqualTo(1));
+            Assert.That(article["publishedAt"]?.GetValueKind(), Is.Null.Or.EqualTo(System.Text.Json.JsonValueKind.Null));
+            Assert.That((string?)article["createdAt"], Is.EqualTo("2026-11-25T09:00:00.000Z"));
+            Assert.That((string?)article["updatedAt"], Is.EqualTo("2026-11-25T09:00:00.000Z"));
+            Assert.That((string?)article["standfirst"], Is.EqualTo("Nine in ten say so."));
+        });
+    }
+
+    [Test]
+    public async Task Create_without_a_key_is_401_with_a_bearer_challenge()
+    {
+        var response = await Public.PostAsync("/api/v1/articles", Json(new { title = "Nope" }));
+
+        await ExpectProblem(response, HttpStatusCode.Unauthorized);
+        Assert.That(response.Headers.WwwAuthenticate.ToString(), Does.StartWith("Bearer"));
+        Assert.That(await Read<ListPage>(await Editor.GetAsync("/api/v1/articles")), Has.Property("Items").Empty);
+    }
+
+    [Test]
+    public async Task A_wrong_key_is_401_even_on_public_routes()
+    {
+        Public.DefaultRequestHeaders.Authorization = new("Bearer", "not-the-key");
+
+        var response = await Public.GetAsync("/api/v1/articles");
+
+        await ExpectProblem(response, HttpStatusCode.Unauthorized);
+        Assert.That(response.Headers.WwwAuthenticate.ToString(), Does.Contain("invalid_token"));
+    }
+
+    [TestCase("Basic dXNlcjpwYXNz")]
+    [TestCase("Bearer")]
+    public async Task A_malformed_authorization_header_is_401(string header)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/articles") { Content = Json(new { title = "x" }) };
+        request.Headers.TryAddWithoutValidation("Authorization", header);
+
+        await ExpectProblem(await Public.SendAsync(request), HttpStatusCode.Unauthorized);
+    }
+
+    [TestCase("""{"title":""}""", "title", "Please enter a title.")]
+    [TestCase("""{"title":"   "}""", "title", "Please enter a title.")]
+    [TestCase("""{}""", "title", "Please enter a title.")]
+    [TestCase("""{"title":"ok","slug":"Not A Slug"}""", "slug", "lowercase")]
+    [TestCase("""{"title":"ok","slug":"12345"}""", "slug", "all digits")]
+    [TestCase("""{"title":"ok","slug":"-edge-"}""", "slug", "hyphens")]
+    [TestCase("""{"title":"ok","status":"live"}""", "status", "draft, published, archived")]
+    [TestCase("""{"title":"ok","status":1}""", "status", "draft, published, archived")]
+    [TestCase("""{"title":5}""", "title", "a string")]
+    [TestCase("""{"title":"ok","tittle":"typo"}""", "tittle", "Unknown field")]
+    public async Task Create_rejects_invalid_fields_with_a_message_per_field(string json, string field, string message)
+    {
+        var messages = await ExpectFieldError(await Editor.PostAsync("/api/v1/articles", Json(json)), field);
+
+        Assert.That(messages, Has.Some.Contains(message));
+        Assert.That(await Read<ListPage>(await Editor.GetAsync("/api/v1/articles")), Has.Property("Items").Empty);
+    }
+
+    [Test]
+    public async Task Create_enforces_the_length_limits()
+    {
+        var tooLong = await Editor.PostAsync("/api/v1/articles", Json(new { title = new string('t', 301), standfirst = new string('s', 1001), byline = new string('b', 201) }));
+        var problem = await ExpectProblem(tooLong, HttpStatusCode.BadRequest);
+        Assert.That(problem["errors"]!.AsObject().Select(e => e.Key), Is.EquivalentTo(new[] { "title", "standfirst", "byline" }));
+
+        await Expect(await Editor.PostAsync("/api/v1/articles", Json(new { title = new string('t', 300), standfirst = new string('s', 1000), byline = new string('b', 200) })), HttpStatusCode.Created);
+    }
+
+    [Test]
+    public async Task Malformed_json_is_a_400_that_says_so()
+    {
+        var problem = await ExpectProblem(await Editor.PostAsync("/api/v1/articles", Json("""{"title": "unfinished""")), HttpStatusCode.BadRequest);
+
+        Assert.That((string?)problem["detail"], Does.Contain("not valid JSON"));
+    }
+
+    [Test]
+    public async Task An_empty_body_is_a_400()
+    {
+        var problem = await ExpectProblem(await Editor.PostAsync("/api/v1/articles", Json("")), HttpStatusCode.BadRequest);
+
+        Assert.That((string?)problem["detail"], Is.Not.Empty);
+    }
+
+    [Test]
+    public async Task A_body_that_is_not_json_is_415()
+    {
+        var problem = await ExpectProblem(await Editor.PostAsync("/api/v1/articles", Json("title=x", "text/plain")), HttpStatusCode.UnsupportedMediaType);
+
+        Assert.That((string?)problem["detail"], Does.Contain("application/json"));
+    }
+
+    [Test]
+    public async Task A_body_over_one_mebibyte_is_413()
+    {
+        var huge = JsonSerializer.Serialize(new { title = "big", standfirst = new string('x', 1024 * 1024) });
+
+        await ExpectProblem(await Editor.PostAsync("/api/v1/articles", Json(huge)), HttpStatusCode.RequestEntityTooLarge);
+    }
+
+    [Test]
+    public async Task An_explicit_slug_in_use_is_409_and_a_derived_one_is_numbered()
+    {
+        await CreateArticle(new { title = "Budget day", slug = "budget-day" });
+
+        var conflict = await ExpectProblem(await Editor.PostAsync("/api/v1/articles", Json(new { title = "Other", slug = "budget-day" })), HttpStatusCode.Conflict);
+        var derived = await CreateArticle(new { title = "Budget day" });
+        var derivedAgain = await CreateArticle(new { title = "Budget Day!" });
+
+        Assert.Multiple(() =>
+        {
+            Assert.That((string?)conflict["detail"], Does.Contain("budget-day"));
+            Assert.That((string?)derived["slug"], Is.EqualTo("budget-day-2"));
+            Assert.That((string?)derivedAgain["slug"], Is.EqualTo("budget-day-3"));
+        });
+    }
+
+    [Test]
+    public async Task Get_finds_by_id_or_slug_and_hides_drafts_and_archived_from_the_public()
+    {
+        var draft = await CreateArticle(new { title = "Draft piece" });
+        var published = await CreatePublishedArticle("Live piece");
+        var archived = await CreateArticle(new { title = "Old piece", status = "archived" });
+
+        Assert.Multiple(async () =>
+        {
+            Assert.That((long?)(await Expect(await Public.GetAsync($"/api/v1/articles/{published["id"]}"), HttpStatusCode.OK))["id"], Is.EqualTo((long?)published["id"]));
+            Assert.That((long?)(await Expect(await Public.GetAsync("/api/v1/articles/live-piece"), HttpStatusCode.OK))["id"], Is.EqualTo((long?)published["id"]));
+            await ExpectProblem(await Public.GetAsync($"/api/v1/articles/{draft["id"]}"), HttpStatusCode.NotFound);
+            await ExpectProblem(await Public.GetAsync("/api/v1/articles/draft-piece"), HttpStatusCode.NotFound);
+            await ExpectProblem(await Public.GetAsync($"/api/v1/articles/{archived["id"]}"), HttpStatusCode.NotFound);
+            await Expect(await Editor.GetAsync("/api/v1/articles/draft-piece"), HttpStatusCode.OK);
+            await Expect(await Editor.GetAsync($"/api/v1/articles/{archived["id"]}"), HttpStatusCode.OK);
+            await ExpectProblem(await Public.GetAsync("/api/v1/articles/999"), HttpStatusCode.NotFound);
+            await ExpectProblem(await Public.GetAsync("/api/v1/articles/no-such-slug"), HttpStatusCode.NotFound);
+        });
+    }
+
+    [Test]
+    public async Task List_shows_the_public_published_articles_newest_first_and_editors_everything()
+    {
+        await CreatePublishedArticle("First");
+        Factory.Clock.Advance(TimeSpan.FromMinutes(1));
+        await CreateArticle(new { title = "Unfinished" });
+        Factory.Clock.Advance(TimeSpan.FromMinutes(1));
+        await CreatePublishedArticle("Second");
+
+        var publicList = await Read<ListPage>(await Public.GetAsync("/api/v1/articles"));
+        var editorList = await Read<ListPage>(await Editor.GetAsync("/api/v1/articles"));
+        var drafts = await Read<ListPage>(await Editor.GetAsync("/api/v1/articles?status=draft"));
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(publicList.Items.Select(a => a.Title), Is.EqualTo(new[] { "Second", "First" }));
+            Assert.That(editorList.Items.Select(a => a.Title), Is.EqualTo(new[] { "Second", "Unfinished", "First" }));
+            Assert.That(drafts.Items.Select(a => a.Title), Is.EqualTo(new[] { "Unfinished" }));
+        });
+    }
+
+    [Test]
+    public async Task Listing_drafts_without_a_key_is_401()
+    {
+        await ExpectProblem(await Public.GetAsync("/api/v1/articles?status=draft"), HttpStatusCode.Unauthorized);
+        await Expect(await Public.GetAsync("/api/v1/articles?status=published"), HttpStatusCode.OK);
+    }
+
+    [Test]
+    public async Task List_pages_with_limit_and_offset()
+    {
+        for (var i = 1; i <= 5; i++)
+        {
+            await CreatePublishedArticle($"Story {i}");
+            Factory.Clock.Advance(TimeSpan.FromSeconds(1));
+        }
+
+        var first = await Read<ListPage>(await Public.GetAsync("/api/v1/articles?limit=2"));
+        var last = await Read<ListPage>(await Public.GetAsync("/api/v1/articles?limit=2&offset=4"));
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(first.Items.Select(a => a.Title), Is.EqualTo(new[] { "Story 5", "Story 4" }));
+            Assert.That(first.NextOffset, Is.EqualTo(2));
+            Assert.That(last.Items.Select(a => a.Title), Is.EqualTo(new[] { "Story 1" }));
+            Assert.That(last.NextOffset, Is.Null);
+        });
+    }
+
+    [TestCase("limit=0", "limit")]
+    [TestCase("limit=101", "limit")]
+    [TestCase("limit=abc", "limit")]
+    [TestCase("offset=-1", "offset")]
+    [TestCase("status=1", "status")]
+    [TestCase("status=live", "status")]
+    public async Task List_rejects_bad_query_values(string query, string field)
+    {
+        await ExpectFieldError(await Editor.GetAsync($"/api/v1/articles?{query}"), field);
+    }
+
+    [Test]
+    public async Task Put_replaces_fields_bumps_the_version_and_keeps_slug_and_status_when_omitted()
+    {
+        var article = await CreateArticle(new { title = "Old title", standfirst = "Old standfirst", byline = "Ada", status = "published" });
+        Factory.Clock.Advance(TimeSpan.FromMinutes(5));
+
+        var updated = await Expect(await Editor.PutAsync($"/api/v1/articles/{article["id"]}", Json(new { title = "New title", byline = "Ada" })), HttpStatusCode.OK);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That((string?)updated["title"], Is.EqualTo("New title"));
+            Assert.That(updated["standfirst"], Is.Null);
+            Assert.That((string?)updated["slug"], Is.EqualTo("old-title"));
+            Assert.That((string?)updated["status"], Is.EqualTo("published"));
+            Assert.That((int?)updated["version"], Is.EqualTo(2));
+            Assert.That((string?)updated["updatedAt"], Is.EqualTo("2026-11-25T09:05:00.000Z"));
+            Assert.That((string?)updated["createdAt"], Is.EqualTo("2026-11-25T09:00:00.000Z"));
+        });
+    }
+
+    [Test]
+    public async Task Put_with_the_stored_values_changes_nothing()
+    {
+        var article = await CreateArticle(new { title = "Same", byline = "Ada" });
+        Factory.Clock.Advance(TimeSpan.FromMinutes(5));
+
+        var again = await Expect(await Editor.PutAsync($"/api/v1/articles/{article["id"]}", Json(new { title = "Same", byline = "Ada" })), HttpStatusCode.OK);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That((int?)again["version"], Is.EqualTo(1));
+            Assert.That((string?)again["updatedAt"], Is.EqualTo((string?)article["updatedAt"]));
+        });
+    }
+
+    [Test]
+    public async Task Put_errors_non_numeric_id_missing_article_and_taken_slug()
+    {
+        await CreateArticle(new { title = "Taken", slug = "taken" });
+        var other = await CreateArticle(new { title = "Other" });
+
+        var messages = await ExpectFieldError(await Editor.PutAsync("/api/v1/articles/abc", Json(new { title = "x" })), "id");
+        await ExpectProblem(await Editor.PutAsync("/api/v1/articles/4040", Json(new { title = "x" })), HttpStatusCode.NotFound);
+        await ExpectProblem(await Editor.PutAsync($"/api/v1/articles/{other["id"]}", Json(new { title = "x", slug = "taken" })), HttpStatusCode.Conflict);
+
+        Assert.That(messages, Has.Some.Contains("whole number"));
+        Assert.That((string?)(await Body(await Editor.GetAsync($"/api/v1/articles/{other["id"]}")))["title"], Is.EqualTo("Other"));
+    }
+
+    [Test]
+    public async Task Patch_publishes_and_sets_publishedAt_once()
+    {
+        var article = await CreateArticle(new { title = "Going live", byline = "Ada" });
+        Factory.Clock.Advance(TimeSpan.FromHours(1));
+
+        var published = await Expect(await Patch(Editor, $"/api/v1/articles/{article["id"]}", """{"status":"published"}"""), HttpStatusCode.OK);
+        Factory.Clock.Advance(TimeSpan.FromHours(1));
+        await Expect(await Patch(Editor, $"/api/v1/articles/{article["id"]}", """{"status":"draft"}"""), HttpStatusCode.OK);
+        var republished = await Expect(await Patch(Editor, $"/api/v1/articles/{article["id"]}", """{"status":"published"}""", "application/json"), HttpStatusCode.OK);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That((string?)published["publishedAt"], Is.EqualTo("2026-11-25T10:00:00.000Z"));
+            Assert.That((string?)published["byline"], Is.EqualTo("Ada"));
+            Assert.That((int?)published["version"], Is.EqualTo(2));
+            Assert.That((string?)republished["publishedAt"], Is.EqualTo("2026-11-25T10:00:00.000Z"));
+            Assert.That((int?)republished["version"], Is.EqualTo(4));
+        });
+    }
+
+    [Test]
+    public async Task Patch_null_clears_an_optional_field_and_is_validated_like_put()
+    {
+        var article = await CreateArticle(new { title = "Title", byline = "Ada" });
+        var url = $"/api/v1/articles/{article["id"]}";
+
+        var cleared = await Expect(await Patch(Editor, url, """{"byline":null}"""), HttpStatusCode.OK);
+        var titleMessages = await ExpectFieldError(await Patch(Editor, url, """{"title":null}"""), "title");
+        await ExpectFieldError(await Patch(Editor, url, """{"status":"gone"}"""), "status");
+        await ExpectFieldError(await Patch(Editor, url, """{"titel":"typo"}"""), "titel");
+        await ExpectProblem(await Patch(Editor, url, """["not","an","object"]"""), HttpStatusCode.BadRequest);
+        await ExpectProblem(await Patch(Editor, url, """{"title":"""), HttpStatusCode.BadRequest);
+        await ExpectProblem(await Patch(Editor, url, "title=x", "text/plain"), HttpStatusCode.UnsupportedMediaType);
+        await ExpectProblem(await Patch(Editor, "/api/v1/articles/9999", """{"title":"x"}"""), HttpStatusCode.NotFound);
+        await ExpectProblem(await Patch(Public, url, """{"title":"x"}"""), HttpStatusCode.Unauthorized);
+
+        Assert.Multiple(async () =>
+        {
+            Assert.That(cleared["byline"], Is.Null);
+            Assert.That(titleMessages, Does.Contain("Please enter a title."));
+            var stored = await Body(await Editor.GetAsync(url));
+            Assert.That((string?)stored["title"], Is.EqualTo("Title"));
+            Assert.That((int?)stored["version"], Is.EqualTo(2));
+        });
+    }
+
+    [Test]
+    public async Task Delete_removes_the_article_with_its_sections_pull_quotes_and_comments()
+    {
+        var article = await CreatePublishedArticle();
+        var id = (long)article["id"]!;
+        var section = await CreateSection(id, new { body = "Text." });
+        var quote = await Expect(await Editor.PostAsync($"/api/v1/articles/{id}/pull-quotes", Json(new { text = "Quote" })), HttpStatusCode.Created);
+        var comment = await Expect(await Public.PostAsync($"/api/v1/articles/{id}/comments", Json(new { name = "Reader", body = "Hello" })), HttpStatusCode.Created);
+
+        await Expect(await Editor.DeleteAsync($"/api/v1/articles/{id}"), HttpStatusCode.NoContent);
+
+        await ExpectProblem(await Editor.GetAsync($"/api/v1/articles/{id}"), HttpStatusCode.NotFound);
+        await ExpectProblem(await Editor.GetAsync($"/api/v1/sections/{section["id"]}"), HttpStatusCode.NotFound);
+        await ExpectProblem(await Editor.GetAsync($"/api/v1/pull-quotes/{quote["id"]}"), HttpStatusCode.NotFound);
+        await ExpectProblem(await Editor.GetAsync($"/api/v1/comments/{comment["id"]}"), HttpStatusCode.NotFound);
+        await ExpectProblem(await Editor.DeleteAsync($"/api/v1/articles/{id}"), HttpStatusCode.NotFound);
+        await ExpectProblem(await Public.DeleteAsync("/api/v1/articles/1"), HttpStatusCode.Unauthorized);
+    }
+
+    [Test]
+    public async Task Text_comes_back_byte_for_byte()
+    {
+        const string title = "“Curly” quotes, emoji 🗞️, é vs e\u0301, Ελληνικά, עברית, 中文";
+        const string standfirst = "Line one\r\nLine two\n\nTabs\tand  double  spaces, trailing space ";
+        var created = await CreateArticle(new { title, standfirst, slug = "unicode" });
+
+        var raw = await (await Editor.GetAsync($"/api/v1/articles/{created["id"]}")).Content.ReadAsByteArrayAsync();
+        var read = JsonNode.Parse(raw)!;
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(Encoding.UTF8.GetBytes((string)read["title"]!), Is.EqualTo(Encoding.UTF8.GetBytes(title)));
+            Assert.That(Encoding.UTF8.GetBytes((string)read["standfirst"]!), Is.EqualTo(Encoding.UTF8.GetBytes(standfirst)));
+        });
+    }
+
+    private sealed record ListPage(List<ArticleItem> Items, int Limit, int Offset, int? NextOffset);
+
+    private sealed record ArticleItem(long Id, string Title, string Status);
+}

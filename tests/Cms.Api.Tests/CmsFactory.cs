@@ -1,0 +1,74 @@
+using System.Net.Http.Headers;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Cms.Api.Tests;
+
+/// <summary>The real application on its own fresh SQLite file, with a clock the test controls.</summary>
+public sealed class CmsFactory : WebApplicationFactory<Program>
+{
+    public const string AdminKey = "test-admin-key-0123456789";
+
+    private readonly Dictionary<string, string?> settings;
+
+    public CmsFactory(string? databasePath = null, IDictionary<string, string?>? settings = null)
+    {
+        DatabasePath = databasePath ?? Path.Combine(Path.GetTempPath(), $"cms-test-{Guid.NewGuid():N}.db");
+        this.settings = new Dictionary<string, string?>
+        {
+            ["ConnectionStrings:Cms"] = $"Data Source={DatabasePath}",
+            ["Cms:AdminKey"] = AdminKey,
+            ["Cms:SeedDemoContent"] = "false",
+            ["Logging:LogLevel:Default"] = "Warning",
+        };
+        foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
+        {
+            this.settings[key] = value;
+        }
+    }
+
+    public string DatabasePath { get; }
+
+    public ManualClock Clock { get; } = new(new DateTimeOffset(2026, 11, 25, 9, 0, 0, TimeSpan.Zero));
+
+    public HttpClient Anonymous() => CreateClient();
+
+    public HttpClient Editor()
+    {
+        var client = CreateClient();
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", AdminKey);
+        return client;
+    }
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseEnvironment("Testing");
+        foreach (var (key, value) in settings)
+        {
+            builder.UseSetting(key, value);
+        }
+
+        builder.ConfigureTestServices(services => services.AddSingleton<TimeProvider>(Clock));
+    }
+
+    public void DeleteDatabase()
+    {
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        foreach (var suffix in new[] { "", "-wal", "-shm" })
+        {
+            File.Delete(DatabasePath + suffix);
+        }
+    }
+}
+
+/// <summary>A TimeProvider that moves only when the test says so.</summary>
+public sealed class ManualClock(DateTimeOffset start) : TimeProvider
+{
+    private DateTimeOffset now = start;
+
+    public override DateTimeOffset GetUtcNow() => now;
+
+    public void Advance(TimeSpan by) => now += by;
+}
