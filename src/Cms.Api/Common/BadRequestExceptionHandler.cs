@@ -101,7 +101,8 @@ internal sealed partial class BadRequestExceptionHandler(IProblemDetailsService 
 
     private static string DescribeType(string typeName)
     {
-        var bare = typeName.Replace("System.Nullable`1[", string.Empty, StringComparison.Ordinal).TrimEnd(']');
+        var bare = typeName.Replace("System.Nullable`1[", string.Empty, StringComparison.Ordinal).TrimEnd(']')
+            .Replace("Nullable<", string.Empty, StringComparison.Ordinal).TrimEnd('>');
         bare = bare.Split(',')[0].Trim().TrimEnd('?');
         var shortName = bare[(bare.LastIndexOf('.') + 1)..];
         return shortName switch

@@ -165,6 +165,10 @@ public static class OpenApiExport
 
     public static async Task WriteAsync(WebApplication app, string path)
     {
+        // The host normally registers the app's endpoints with routing when it starts; the export never starts it,
+        // so register them here (the pipeline this adds to is never run).
+        app.UseRouting();
+        app.UseEndpoints(_ => { });
         var document = Render(app.Services);
         await File.WriteAllTextAsync(path, document);
         Console.WriteLine($"Wrote {Path.GetFullPath(path)}");

@@ -24,6 +24,18 @@ public static partial class Slugs
             }
 
             var lower = char.ToLowerInvariant(c);
+            if (Transliterations.TryGetValue(lower, out var latin))
+            {
+                if (pendingHyphen && builder.Length > 0)
+                {
+                    builder.Append('-');
+                }
+
+                builder.Append(latin);
+                pendingHyphen = false;
+                continue;
+            }
+
             if (char.IsAsciiLetterLower(lower) || char.IsAsciiDigit(lower))
             {
                 if (pendingHyphen && builder.Length > 0)
@@ -43,6 +55,12 @@ public static partial class Slugs
         var slug = builder.Length > 80 ? builder.ToString(0, 80).TrimEnd('-') : builder.ToString();
         return slug.Length == 0 || slug.All(char.IsAsciiDigit) ? $"article-{slug}".TrimEnd('-') : slug;
     }
+
+    // Letters that Unicode normalisation does not split into a base letter and an accent.
+    private static readonly Dictionary<char, string> Transliterations = new()
+    {
+        ['æ'] = "ae", ['ø'] = "o", ['œ'] = "oe", ['ß'] = "ss", ['ł'] = "l", ['đ'] = "d", ['ð'] = "d", ['þ'] = "th", ['ı'] = "i",
+    };
 
     [GeneratedRegex("^[a-z0-9]+(?:-[a-z0-9]+)*$")]
     private static partial Regex SlugPattern();

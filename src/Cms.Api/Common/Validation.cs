@@ -40,7 +40,9 @@ public static class Validation
 
     public static Microsoft.AspNetCore.Http.HttpResults.ValidationProblem Problem(IDictionary<string, string[]> errors) => TypedResults.ValidationProblem(
         errors,
-        detail: string.Join(" ", errors.SelectMany(e => e.Value).Distinct()),
+        detail: errors.Count == 1 && errors.First().Value.Length == 1
+            ? errors.First().Value[0]
+            : $"Check these fields: {string.Join(", ", errors.Keys)}.",
         title: "One or more fields are not valid.");
 
     private sealed class ValidationFilter<T>(IValidator<T> validator) : IEndpointFilter where T : class

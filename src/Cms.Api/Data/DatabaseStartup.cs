@@ -87,7 +87,7 @@ internal sealed class DatabaseStartup(
             logger.LogInformation("Swagger UI: {Address}/swagger", address.Replace("[::]", "localhost", StringComparison.Ordinal));
         }
 
-        logger.LogInformation("Database: {DataSource}", database.DataSource);
+        logger.LogInformation("Database: {DataSource}", database.DataSource is "" or ":memory:" ? database.DataSource : Path.GetFullPath(database.DataSource));
         if (generatedKey is not null)
         {
             // Printed once: only the hash is stored. Lost it? Set Cms__AdminKey, or delete cms.db's api_keys row and restart.

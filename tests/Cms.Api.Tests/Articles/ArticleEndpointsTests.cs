@@ -206,15 +206,18 @@ public sealed class ArticleEndpointsTests : ApiTest
         });
     }
 
-    [TestCase("limit=0", "limit")]
-    [TestCase("limit=101", "limit")]
-    [TestCase("limit=abc", "limit")]
-    [TestCase("offset=-1", "offset")]
-    [TestCase("status=1", "status")]
-    [TestCase("status=live", "status")]
-    public async Task List_rejects_bad_query_values(string query, string field)
+    [TestCase("limit=0", "limit", "between 1 and 100")]
+    [TestCase("limit=101", "limit", "between 1 and 100")]
+    [TestCase("limit=abc", "limit", "whole number")]
+    [TestCase("offset=-1", "offset", "0 or more")]
+    [TestCase("offset=1.5", "offset", "whole number")]
+    [TestCase("status=1", "status", "draft, published, archived")]
+    [TestCase("status=live", "status", "draft, published, archived")]
+    public async Task List_rejects_bad_query_values(string query, string field, string message)
     {
-        await ExpectFieldError(await Editor.GetAsync($"/api/v1/articles?{query}"), field);
+        var messages = await ExpectFieldError(await Editor.GetAsync($"/api/v1/articles?{query}"), field);
+
+        Assert.That(messages, Has.Some.Contains(message));
     }
 
     [Test]

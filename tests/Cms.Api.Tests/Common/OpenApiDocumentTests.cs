@@ -1,0 +1,75 @@
+namespace Cms.Api.Tests.Common;
+
+public sealed class OpenApiDocumentTests : ApiTest
+{
+    private static string RepositoryFile(params string[] parts)
+    {
+        var directory = new DirectoryInfo(AppContext.BaseDirectory);
+        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "Cms.sln")))
+        {
+            directory = directory.Parent;
+        }
+
+        Assert.That(directory, Is.Not.Null, "could not find the repository root (Cms.sln)");
+        return Path.Combine([directory!.FullName, .. parts]);
+    }
+
+    [Test]
+    public async Task The_committed_document_matches_the_served_one()
+    {
+        var served = JsonNode.Parse(await Public.GetStringAsync("/swagger/v1/swagger.json"));
+        var committed = JsonNode.Parse(await File.ReadAllTextAsync(RepositoryFile("openapi", "cms.v1.json")));
+
+        Assert.That(JsonNode.DeepEquals(served, committed), Is.True,
+            "openapi/cms.v1.json is out of date: run scripts/export-openapi.sh and commit the result.");
+    }
+
+    [Test]
+    public async Task Every_operation_is_named_summarised_and_documents_its_errors()
+    {
+        var document = JsonNode.Parse(await Public.GetStringAsync("/swagger/v1/swagger.json"))!;
+        var operations = document["paths"]!.AsObject()
+            .SelectMany(path => path.Value!.AsObject().Select(op => (Name: $"{op.Key.ToUpperInvariant()} {path.Key}", Operation: op.Value!)))
+            .ToList();
+
+        Assert.That(operations, Has.Count.EqualTo(26));
+        Assert.Multiple(() =>
+        {
+            foreach (var (name, operation) in operations)
+            {
+                Assert.That((string?)operation["operationId"], Is.Not.Empty, name);
+                Assert.That((string?)operation["summary"], Is.Not.Empty, name);
+                var codes = operation["responses"]!.AsObject().Select(r => r.Key).ToList();
+                Assert.That(codes, Does.Contain("401"), name);
+                if (operation["requestBody"] is { } body)
+                {
+                    Assert.That(codes, Is.SupersetOf(new[] { "400", "413", "415" }), name);
+                    Assert.That(body["content"]!.AsObject().First().Value!["example"], Is.Not.Null, $"{name} has an example body");
+                }
+            }
+        });
+    }
+
+    [Test]
+    public async Task Swagger_ui_is_served_with_a_bearer_scheme()
+    {
+        var page = await Public.GetAsync("/swagger/index.html");
+        var document = JsonNode.Parse(await Public.GetStringAsync("/swagger/v1/swagger.json"))!;
+
+        Assert.That(page.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+        Assert.That((string?)document["components"]!["securitySchemes"]!["Bearer"]!["scheme"], Is.EqualTo("bearer"));
+        Assert.That(document["paths"]!["/api/v1/articles"]!["post"]!["security"]!.ToJsonString(), Does.Contain("Bearer"));
+    }
+}
+
+public sealed class SwaggerUiOffTests : ApiTest
+{
+    protected override IDictionary<string, string?> Settings => new Dictionary<string, string?> { ["Cms:SwaggerUi"] = "false" };
+
+    [Test]
+    public async Task Swagger_ui_can_be_turned_off_while_the_document_stays()
+    {
+        Assert.That((await Public.GetAsync("/swagger/index.html")).StatusCode, Is.EqualTo(HttpStatusCode.NotFound));
+        Assert.That((await Public.GetAsync("/swagger/v1/swagger.json")).StatusCode, Is.EqualTo(HttpStatusCode.OK));
+    }
+}
