@@ -33,6 +33,7 @@ public static class OpenApi
             });
             options.IncludeXmlComments(typeof(OpenApi).Assembly);
             options.OperationFilter<CmsOperationFilter>();
+            options.DocumentFilter<TagOrderFilter>();
             options.SupportNonNullableReferenceTypes();
             options.NonNullableReferenceTypesAsRequired();
         });
@@ -76,6 +77,7 @@ public static class OpenApi
                 // Optional key: Swagger UI sends it when authorized, so editors preview drafts on the same routes.
                 : [new OpenApiSecurityRequirement(), new OpenApiSecurityRequirement { [scheme] = [] }];
 
+            DescribeParameters(operation, context);
             operation.Responses ??= [];
             var hasInput = context.ApiDescription.ParameterDescriptions.Count > 0;
             var bodyType = context.ApiDescription.ParameterDescriptions.FirstOrDefault(p => p.Source.Id == "Body")?.Type
@@ -117,6 +119,41 @@ public static class OpenApi
             }
         }
 
+        private static readonly Dictionary<string, string> ParameterDescriptions = new()
+        {
+            ["article"] = "The article's numeric id or its slug, e.g. `12` or `the-night-the-river-came-to-town`.",
+            ["id"] = "The numeric id.",
+            ["limit"] = "Items per page, 1 to 100 (default 20).",
+            ["offset"] = "How many items to skip (default 0). The response's `nextOffset` is the next page's offset, null on the last page.",
+            ["articleId"] = "Only comments on this article.",
+        };
+
+        private static void DescribeParameters(OpenApiOperation operation, OperationFilterContext context)
+        {
+            foreach (var parameter in (operation.Parameters ?? []).OfType<OpenApiParameter>())
+            {
+                if (parameter.Name is null)
+                {
+                    continue;
+                }
+
+                if (ParameterDescriptions.TryGetValue(parameter.Name, out var description))
+                {
+                    parameter.Description = description;
+                }
+
+                if (parameter.Name == "status" && parameter.Schema is OpenApiSchema schema)
+                {
+                    var isComments = context.ApiDescription.RelativePath?.Contains("comments", StringComparison.Ordinal) == true;
+                    string[] values = isComments ? ["pending", "approved", "spam", "rejected"] : ["draft", "published", "archived"];
+                    schema.Enum = values.Select(v => (System.Text.Json.Nodes.JsonNode)System.Text.Json.Nodes.JsonValue.Create(v)).ToList();
+                    parameter.Description = isComments
+                        ? "Only comments with this status (with a key; the public sees approved comments only)."
+                        : "Only articles with this status. Without a key only `published` is allowed.";
+                }
+            }
+        }
+
         private static void AddProblem(OpenApiOperation operation, string code, string description, bool validation = false)
         {
             if (operation.Responses!.TryGetValue(code, out var existing))
@@ -150,6 +187,24 @@ public static class OpenApi
             "409" => "Conflicts with existing data (e.g. a slug in use).",
             _ => null,
         };
+    }
+}
+
+/// <summary>Lists the tags in reading order (an article, then its parts, then comments) with a line on each.</summary>
+internal sealed class TagOrderFilter : IDocumentFilter
+{
+    private static readonly (string Name, string Description)[] Tags =
+    [
+        ("Articles", "Articles: headline, standfirst, byline and publishing status."),
+        ("Sections", "The sub-headed parts of an article's body, in order."),
+        ("Pull-quotes", "Quotations set in large type, placed after a paragraph of a section."),
+        ("Comments", "Readers' comments: the public comment form and the moderation queue."),
+        ("Health", "Liveness for load balancers and operators."),
+    ];
+
+    public void Apply(OpenApiDocument document, DocumentFilterContext context)
+    {
+        document.Tags = new HashSet<OpenApiTag>(Tags.Select(t => new OpenApiTag { Name = t.Name, Description = t.Description }));
     }
 }
 

@@ -173,6 +173,16 @@ public sealed class SectionEndpointsTests : ApiTest
     }
 
     [Test]
+    public async Task Concurrent_inserts_all_succeed_and_keep_positions_without_gaps()
+    {
+        var responses = await Task.WhenAll(Enumerable.Range(1, 20).Select(i =>
+            Editor.PostAsync($"/api/v1/articles/{articleId}/sections", Json(new { heading = $"S{i}", body = "x", position = 1 }))));
+
+        Assert.That(responses.Select(r => r.StatusCode), Is.All.EqualTo(HttpStatusCode.Created));
+        Assert.That(await Headings(), Has.Length.EqualTo(20).And.Unique);
+    }
+
+    [Test]
     public async Task Section_bodies_keep_line_breaks_and_unicode_exactly()
     {
         const string body = "First paragraph — with “quotes”.\r\n\r\nSecond 🌊 paragraph,\nwith a line break.\n\n";
