@@ -36,11 +36,6 @@ internal sealed class CommentRow
     };
 }
 
-internal sealed record CommentWrite(CommentRow? Row, string? ErrorField = null, string? Error = null)
-{
-    public static readonly CommentWrite NotFound = new(null, null, null);
-}
-
 internal sealed class CommentStore(CmsDatabase database, TimeProvider clock)
 {
     private const string Columns = """
@@ -94,7 +89,7 @@ internal sealed class CommentStore(CmsDatabase database, TimeProvider clock)
     }
 
     // approvedParentOnly: the public may reply only to comments they can see.
-    public async Task<CommentWrite> CreateAsync(
+    public async Task<WriteResult<CommentRow>> CreateAsync(
         long articleId, CommentRequest request, CommentStatus status, string? clientIp, bool approvedParentOnly, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
@@ -104,7 +99,7 @@ internal sealed class CommentStore(CmsDatabase database, TimeProvider clock)
             var parent = await connection.QuerySingleOrDefaultAsync<ParentComment>(SelectParent, new { Id = parentId }, transaction);
             if (parent is null || parent.ArticleId != articleId || (approvedParentOnly && parent.Status != "approved"))
             {
-                return new CommentWrite(null, "parentId", $"There is no comment {parentId} on this article to reply to.");
+                return WriteResult<CommentRow>.Invalid("parentId", $"There is no comment {parentId} on this article to reply to.");
             }
         }
 
@@ -122,7 +117,7 @@ internal sealed class CommentStore(CmsDatabase database, TimeProvider clock)
         }, transaction);
         var row = await connection.QuerySingleAsync<CommentRow>(SelectById, new { Id = id }, transaction);
         await transaction.CommitAsync(cancellationToken);
-        return new CommentWrite(row);
+        return new WriteResult<CommentRow>(row);
     }
 
     public async Task<CommentRow?> UpdateAsync(long id, CommentUpdateRequest request, CancellationToken cancellationToken)

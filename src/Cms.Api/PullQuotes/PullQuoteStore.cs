@@ -1,3 +1,4 @@
+using Cms.Api.Common;
 using System.Text.RegularExpressions;
 using Cms.Api.Data;
 using Dapper;
@@ -23,11 +24,6 @@ internal sealed class PullQuoteRow
 
     public PullQuoteRequest ToRequest() =>
         new() { Text = Text, Attribution = Attribution, SectionId = SectionId, AfterParagraph = AfterParagraph };
-}
-
-internal sealed record PullQuoteWrite(PullQuoteRow? Row, string? ErrorField = null, string? Error = null)
-{
-    public static readonly PullQuoteWrite NotFound = new(null, null, null);
 }
 
 internal sealed partial class PullQuoteStore(CmsDatabase database, TimeProvider clock)
@@ -72,7 +68,7 @@ internal sealed partial class PullQuoteStore(CmsDatabase database, TimeProvider 
         return await connection.QuerySingleOrDefaultAsync<PullQuoteRow>(SelectById, new { Id = id });
     }
 
-    public async Task<PullQuoteWrite> CreateAsync(long articleId, PullQuoteRequest request, CancellationToken cancellationToken)
+    public async Task<WriteResult<PullQuoteRow>> CreateAsync(long articleId, PullQuoteRequest request, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
         await using var transaction = CmsDatabase.BeginWrite(connection);
@@ -92,23 +88,23 @@ internal sealed partial class PullQuoteStore(CmsDatabase database, TimeProvider 
         }, transaction);
         var row = await connection.QuerySingleAsync<PullQuoteRow>(SelectById, new { Id = id }, transaction);
         await transaction.CommitAsync(cancellationToken);
-        return new PullQuoteWrite(row);
+        return new WriteResult<PullQuoteRow>(row);
     }
 
-    public async Task<PullQuoteWrite> UpdateAsync(long id, PullQuoteRequest request, CancellationToken cancellationToken)
+    public async Task<WriteResult<PullQuoteRow>> UpdateAsync(long id, PullQuoteRequest request, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
         await using var transaction = CmsDatabase.BeginWrite(connection);
         var current = await connection.QuerySingleOrDefaultAsync<PullQuoteRow>(SelectById, new { Id = id }, transaction);
         if (current is null)
         {
-            return PullQuoteWrite.NotFound;
+            return WriteResult<PullQuoteRow>.NotFound;
         }
 
         if (request.Text == current.Text && request.Attribution == current.Attribution
             && request.SectionId == current.SectionId && request.AfterParagraph == current.AfterParagraph)
         {
-            return new PullQuoteWrite(current);
+            return new WriteResult<PullQuoteRow>(current);
         }
 
         if (await CheckPlacementAsync(connection, transaction, current.ArticleId, request) is { } invalid)
@@ -127,7 +123,7 @@ internal sealed partial class PullQuoteStore(CmsDatabase database, TimeProvider 
         }, transaction);
         var row = await connection.QuerySingleAsync<PullQuoteRow>(SelectById, new { Id = id }, transaction);
         await transaction.CommitAsync(cancellationToken);
-        return new PullQuoteWrite(row);
+        return new WriteResult<PullQuoteRow>(row);
     }
 
     public async Task<bool> DeleteAsync(long id, CancellationToken cancellationToken)
@@ -137,7 +133,7 @@ internal sealed partial class PullQuoteStore(CmsDatabase database, TimeProvider 
     }
 
     /// <summary>The section must belong to the same article, and the quote must fall within its paragraphs.</summary>
-    private static async Task<PullQuoteWrite?> CheckPlacementAsync(
+    private static async Task<WriteResult<PullQuoteRow>?> CheckPlacementAsync(
         SqliteConnection connection, SqliteTransaction transaction, long articleId, PullQuoteRequest request)
     {
         if (request.SectionId is not { } sectionId)
@@ -148,12 +144,12 @@ internal sealed partial class PullQuoteStore(CmsDatabase database, TimeProvider 
         var body = await connection.QuerySingleOrDefaultAsync<string>(SelectSectionBody, new { SectionId = sectionId, ArticleId = articleId }, transaction);
         if (body is null)
         {
-            return new PullQuoteWrite(null, "sectionId", $"Section {sectionId} is not a section of this article.");
+            return WriteResult<PullQuoteRow>.Invalid("sectionId", $"Section {sectionId} is not a section of this article.");
         }
 
         var paragraphs = CountParagraphs(body);
         return request.AfterParagraph > paragraphs
-            ? new PullQuoteWrite(null, "afterParagraph", $"Section {sectionId} has {paragraphs} paragraph(s): 'afterParagraph' must be between 0 and {paragraphs}.")
+            ? WriteResult<PullQuoteRow>.Invalid("afterParagraph", $"Section {sectionId} has {paragraphs} paragraph(s): 'afterParagraph' must be between 0 and {paragraphs}.")
             : null;
     }
 

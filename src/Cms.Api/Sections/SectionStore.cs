@@ -1,3 +1,4 @@
+using Cms.Api.Common;
 using Cms.Api.Data;
 using Dapper;
 using Microsoft.Data.Sqlite;
@@ -21,12 +22,6 @@ internal sealed class SectionRow
     public SectionResponse ToResponse() => new(Id, ArticleId, Position, Heading, Body, CreatedAt, UpdatedAt, Version);
 
     public SectionRequest ToRequest() => new() { Position = Position, Heading = Heading, Body = Body };
-}
-
-/// <summary>What a section write did; <c>Error</c> names the field and why when the request can't apply.</summary>
-internal sealed record SectionWrite(SectionRow? Row, string? ErrorField = null, string? Error = null)
-{
-    public static readonly SectionWrite NotFound = new(null, null, null);
 }
 
 /// <summary>
@@ -89,7 +84,7 @@ internal sealed class SectionStore(CmsDatabase database, TimeProvider clock)
         return await connection.QuerySingleOrDefaultAsync<SectionRow>(SelectById, new { Id = id });
     }
 
-    public async Task<SectionWrite> CreateAsync(long articleId, SectionRequest request, CancellationToken cancellationToken)
+    public async Task<WriteResult<SectionRow>> CreateAsync(long articleId, SectionRequest request, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
         await using var transaction = CmsDatabase.BeginWrite(connection);
@@ -97,7 +92,7 @@ internal sealed class SectionStore(CmsDatabase database, TimeProvider clock)
         var position = request.Position ?? count + 1;
         if (position > count + 1)
         {
-            return new SectionWrite(null, "position", $"The position must be between 1 and {count + 1}: the article has {count} section(s).");
+            return WriteResult<SectionRow>.Invalid("position", $"The position must be between 1 and {count + 1}: the article has {count} section(s).");
         }
 
         var now = Timestamps.Now(clock);
@@ -112,30 +107,30 @@ internal sealed class SectionStore(CmsDatabase database, TimeProvider clock)
         }, transaction);
         var row = await connection.QuerySingleAsync<SectionRow>(SelectById, new { Id = id }, transaction);
         await transaction.CommitAsync(cancellationToken);
-        return new SectionWrite(row);
+        return new WriteResult<SectionRow>(row);
     }
 
     /// <summary>Replaces heading and body; a new position moves the section and shifts the ones between.</summary>
-    public async Task<SectionWrite> UpdateAsync(long id, SectionRequest request, CancellationToken cancellationToken)
+    public async Task<WriteResult<SectionRow>> UpdateAsync(long id, SectionRequest request, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
         await using var transaction = CmsDatabase.BeginWrite(connection);
         var current = await connection.QuerySingleOrDefaultAsync<SectionRow>(SelectById, new { Id = id }, transaction);
         if (current is null)
         {
-            return SectionWrite.NotFound;
+            return WriteResult<SectionRow>.NotFound;
         }
 
         var position = request.Position ?? current.Position;
         if (position == current.Position && request.Heading == current.Heading && request.Body == current.Body)
         {
-            return new SectionWrite(current);
+            return new WriteResult<SectionRow>(current);
         }
 
         var count = await connection.ExecuteScalarAsync<int>(CountInArticle, new { current.ArticleId }, transaction);
         if (position > count)
         {
-            return new SectionWrite(null, "position", $"The position must be between 1 and {count}: the article has {count} section(s).");
+            return WriteResult<SectionRow>.Invalid("position", $"The position must be between 1 and {count}: the article has {count} section(s).");
         }
 
         var now = Timestamps.Now(clock);
@@ -155,7 +150,7 @@ internal sealed class SectionStore(CmsDatabase database, TimeProvider clock)
         await connection.ExecuteAsync(Update, new { Id = id, Position = position, request.Heading, request.Body, Now = now }, transaction);
         var row = await connection.QuerySingleAsync<SectionRow>(SelectById, new { Id = id }, transaction);
         await transaction.CommitAsync(cancellationToken);
-        return new SectionWrite(row);
+        return new WriteResult<SectionRow>(row);
     }
 
     public async Task<bool> DeleteAsync(long id, CancellationToken cancellationToken)
