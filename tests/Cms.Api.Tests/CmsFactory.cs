@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
 
 namespace Cms.Api.Tests;
 
@@ -21,7 +22,7 @@ public sealed class CmsFactory : WebApplicationFactory<Program>
             ["ConnectionStrings:Cms"] = $"Data Source={DatabasePath}",
             ["Cms:AdminKey"] = AdminKey,
             ["Cms:SeedDemoContent"] = "false",
-            ["Logging:LogLevel:Default"] = "Warning",
+            ["Logging:LogLevel:Default"] = Environment.GetEnvironmentVariable("CMS_TEST_LOG") ?? "Warning",
         };
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
         {
@@ -31,7 +32,8 @@ public sealed class CmsFactory : WebApplicationFactory<Program>
 
     public string DatabasePath { get; }
 
-    public ManualClock Clock { get; } = new(new DateTimeOffset(2026, 11, 25, 9, 0, 0, TimeSpan.Zero));
+    /// <summary>Starts at 2026-11-25T09:00Z and moves only when a test advances it (timers included).</summary>
+    public FakeTimeProvider Clock { get; } = new(new DateTimeOffset(2026, 11, 25, 9, 0, 0, TimeSpan.Zero));
 
     public HttpClient Anonymous() => CreateClient();
 
@@ -61,14 +63,4 @@ public sealed class CmsFactory : WebApplicationFactory<Program>
             File.Delete(DatabasePath + suffix);
         }
     }
-}
-
-/// <summary>A TimeProvider that moves only when the test says so.</summary>
-public sealed class ManualClock(DateTimeOffset start) : TimeProvider
-{
-    private DateTimeOffset now = start;
-
-    public override DateTimeOffset GetUtcNow() => now;
-
-    public void Advance(TimeSpan by) => now += by;
 }

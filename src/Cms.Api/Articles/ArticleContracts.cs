@@ -1,14 +1,23 @@
 using System.ComponentModel.DataAnnotations;
+using System.Text.Json.Serialization;
+using Cms.Api.Comments;
+using Cms.Api.PullQuotes;
+using Cms.Api.Sections;
+
 namespace Cms.Api.Articles;
 
 public enum ArticleStatus
 {
     Draft,
+    Scheduled,
     Published,
     Archived,
 }
 
-/// <summary>An article as clients see it.</summary>
+/// <summary>
+/// An article as clients see it. <c>sections</c>, <c>pullQuotes</c> and <c>comments</c> appear only when asked
+/// for with <c>include</c>; <c>snippet</c> only on full-text search hits.
+/// </summary>
 public sealed record ArticleResponse(
     long Id,
     string Slug,
@@ -16,10 +25,32 @@ public sealed record ArticleResponse(
     string? Standfirst,
     string? Byline,
     ArticleStatus Status,
+    DateTimeOffset? PublishAt,
     DateTimeOffset? PublishedAt,
     DateTimeOffset CreatedAt,
     DateTimeOffset UpdatedAt,
-    long Version);
+    long Version)
+{
+    /// <summary>The body's sections in order (with include=sections).</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public IReadOnlyList<SectionResponse>? Sections { get; init; }
+
+    /// <summary>The pull-quotes (with include=pullQuotes).</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public IReadOnlyList<PullQuoteResponse>? PullQuotes { get; init; }
+
+    /// <summary>The first comments, oldest first; approved only without a key (with include=comments).</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public IReadOnlyList<CommentResponse>? Comments { get; init; }
+
+    /// <summary>When there are more comments than included: the cursor for GET /articles/{article}/comments.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? CommentsNextCursor { get; init; }
+
+    /// <summary>On search hits: the best-matching passage, HTML-escaped, with matches in &lt;mark&gt;.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? Snippet { get; init; }
+}
 
 /// <summary>
 /// The writable fields of an article, for POST and PUT (and the document a PATCH is merged into).
@@ -41,6 +72,9 @@ public sealed record ArticleRequest
     /// <summary>Author credit, at most 200 characters.</summary>
     public string? Byline { get; init; }
 
-    /// <summary>draft (default), published or archived. Publishing for the first time sets publishedAt.</summary>
+    /// <summary>draft (default), scheduled (needs publishAt), published or archived. Publishing the first time sets publishedAt.</summary>
     public ArticleStatus? Status { get; init; }
+
+    /// <summary>With status scheduled: when it goes live, in the future. Ignored (and cleared) with any other status.</summary>
+    public DateTimeOffset? PublishAt { get; init; }
 }

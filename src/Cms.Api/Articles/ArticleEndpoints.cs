@@ -1,23 +1,27 @@
+using Cms.Api.Comments;
 using Cms.Api.Common;
+using Cms.Api.Data;
 using FluentValidation;
 using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.AspNetCore.Http.Json;
-using Microsoft.Extensions.Options;
 
 namespace Cms.Api.Articles;
 
 public static class ArticleEndpoints
 {
+    /// <summary>How many comments <c>include=comments</c> embeds; the rest page through the comments route.</summary>
+    internal const int IncludedComments = 50;
+
     public static IEndpointRouteBuilder MapArticles(this IEndpointRouteBuilder routes)
     {
         var group = routes.MapGroup("/api/v1/articles").WithTags("Articles");
 
         group.MapGet("", ListArticles)
             .WithName(nameof(ListArticles))
-            .WithSummary("List articles, newest first")
+            .WithSummary("List and search articles")
             .WithDescription("Without a key: published articles only. With a key: every status, optionally filtered with `status`. "
-                + "Newest first means by `publishedAt`, or `createdAt` for articles never published. "
-                + "Pages with `limit` (1-100, default 20) and `offset`; `nextOffset` is null on the last page.")
+                + "Filter with `q` (full-text, ranked by relevance, with a `snippet` on each hit), `byline`, `publishedAfter`, `publishedBefore`; "
+                + "order with `sort`. Pages by cursor: follow `nextCursor` (also in the `Link: <…>; rel=\"next\"` header) until it is null. "
+                + "`include=sections,pullQuotes` embeds each article's parts in the same response. `count=true` adds `totalCount`.")
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status401Unauthorized)
             .AllowAnonymous();
@@ -25,16 +29,18 @@ public static class ArticleEndpoints
         group.MapPost("", CreateArticle)
             .WithName(nameof(CreateArticle))
             .WithSummary("Create an article")
-            .WithDescription("Creates a draft unless `status` says otherwise. The slug is derived from the title when omitted "
-                + "(and numbered -2, -3… if taken); an explicit slug that is taken gives 409.")
+            .WithDescription("Creates a draft unless `status` says otherwise (`scheduled` needs a future `publishAt`). The slug is derived from the "
+                + "title when omitted (and numbered -2, -3… if taken); an explicit slug that is taken gives 409.")
             .Validate<ArticleRequest>()
             .ProducesProblem(StatusCodes.Status409Conflict)
             .RequireAuthorization();
 
         group.MapGet("{article}", GetArticle)
             .WithName(nameof(GetArticle))
-            .WithSummary("Get one article by id or slug")
-            .WithDescription("`article` is the numeric id or the slug. Drafts and archived articles are 404 without a key.")
+            .WithSummary("Get one article, optionally with everything its page needs")
+            .WithDescription("`article` is the numeric id or the slug. `include=sections,pullQuotes,comments` embeds the ordered sections, "
+                + $"the pull-quotes and the first {IncludedComments} comments (approved only without a key) — one request, one database round trip. "
+                + "Drafts, scheduled and archived articles are 404 without a key. Send `If-None-Match` with the ETag to get 304 when nothing changed.")
             .ProducesProblem(StatusCodes.Status404NotFound)
             .AllowAnonymous();
 
@@ -42,8 +48,11 @@ public static class ArticleEndpoints
             .WithName(nameof(ReplaceArticle))
             .WithSummary("Replace an article's fields")
             .WithDescription("Replaces the writable fields. Omitted `standfirst` and `byline` are cleared; omitted `slug` and `status` keep their values. "
-                + "`version` goes up by one when anything changed, and stays when the body equals what is stored.")
+                + "`version` goes up by one when anything changed, and stays when the body equals what is stored. "
+                + "Send `If-Match` with the ETag you read to be sure you are not overwriting someone else's change (412 if you would).")
             .Validate<ArticleRequest>()
+            .WritePreconditions()
+            .Produces<ArticleResponse>()
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status409Conflict)
             .RequireAuthorization();
@@ -52,102 +61,218 @@ public static class ArticleEndpoints
             .WithName(nameof(PatchArticle))
             .WithSummary("Change some of an article's fields (JSON Merge Patch)")
             .WithDescription("Send only the fields to change, e.g. `{\"status\":\"published\"}`; `null` clears an optional field. "
-                + "Accepts `application/merge-patch+json` or `application/json`. The result is validated like a PUT.")
+                + "Accepts `application/merge-patch+json` or `application/json`. The result is validated like a PUT. Honours `If-Match`.")
             .Accepts<ArticleRequest>(MergePatch.MediaType, "application/json")
             .ProducesValidationProblem()
+            .WritePreconditions()
+            .Produces<ArticleResponse>()
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status409Conflict)
+            .RequireAuthorization();
+
+        group.MapPost("{id}/publish", PublishArticle)
+            .WithName(nameof(PublishArticle))
+            .WithSummary("Publish an article now")
+            .WithDescription("Same as PATCH `{\"status\":\"published\"}`. `publishedAt` is set the first time. Honours `If-Match`.")
+            .WritePreconditions()
+            .Produces<ArticleResponse>()
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .RequireAuthorization();
+
+        group.MapPost("{id}/unpublish", UnpublishArticle)
+            .WithName(nameof(UnpublishArticle))
+            .WithSummary("Take an article down (back to draft)")
+            .WithDescription("Same as PATCH `{\"status\":\"draft\"}`: the public gets 404 from now on; `publishedAt` is kept. Honours `If-Match`.")
+            .WritePreconditions()
+            .Produces<ArticleResponse>()
+            .ProducesProblem(StatusCodes.Status404NotFound)
             .RequireAuthorization();
 
         group.MapDelete("{id}", DeleteArticle)
             .WithName(nameof(DeleteArticle))
             .WithSummary("Delete an article with its sections, pull-quotes and comments")
+            .WritePreconditions()
+            .Produces(StatusCodes.Status204NoContent)
             .ProducesProblem(StatusCodes.Status404NotFound)
             .RequireAuthorization();
 
         return routes;
     }
 
-    internal static async Task<Results<Ok<Page<ArticleResponse>>, ValidationProblem, ChallengeHttpResult>> ListArticles(
-        HttpContext context, ArticleStore store, int? limit, int? offset, string? status, CancellationToken cancellationToken)
+    internal static async Task<Results<CachedJson<Page<ArticleResponse>>, ValidationProblem, ChallengeHttpResult>> ListArticles(
+        HttpContext context, ArticleListReader reader, [AsParameters] ArticleListParameters parameters, CancellationToken cancellationToken)
     {
-        if (!Paging.TryCreate(limit, offset, out var paging, out var errors))
-        {
-            return TypedResults.ValidationProblem(errors);
-        }
-
-        if (!QueryValues.TryParseEnum<ArticleStatus>(status, "status", out var filter, out errors))
+        if (!parameters.TryValidate(out var query, out var errors))
         {
             return TypedResults.ValidationProblem(errors);
         }
 
         if (!context.HasKey())
         {
-            if (filter is not null and not ArticleStatus.Published)
+            if (query.Status is not null and not ArticleStatuses.Published)
             {
                 return TypedResults.Challenge();
             }
 
-            filter = ArticleStatus.Published;
+            query = query with { Status = ArticleStatuses.Published };
         }
 
-        var rows = await store.ListAsync(filter is { } f ? ArticleStatuses.ToText(f) : null, paging, cancellationToken);
-        return TypedResults.Ok(paging.ToPage(rows.Select(r => r.ToResponse()).ToList()));
+        ArticleListResult result;
+        try
+        {
+            result = await reader.ReadAsync(query, cancellationToken);
+        }
+        catch (SearchSyntaxException exception)
+        {
+            return Problems.Invalid("q", $"The search could not be understood ({exception.Message}). Use words, \"quoted phrases\", OR, NOT and prefix* — or quote the whole text.");
+        }
+
+        var (rows, next) = query.Paging.Cut(result.Rows, query.Sort.Name, r => (query.Sort.KeyOf(r), r.Id));
+        var items = rows.Select(r => r.ToResponse() with
+        {
+            Sections = query.Includes.HasFlag(ArticleIncludes.Sections) ? result.Sections[r.Id].Select(s => s.ToResponse()).ToList() : null,
+            PullQuotes = query.Includes.HasFlag(ArticleIncludes.PullQuotes) ? result.PullQuotes[r.Id].Select(q => q.ToResponse()).ToList() : null,
+            Snippet = result.Snippets.GetValueOrDefault(r.Id),
+        }).ToList();
+
+        PageLinks.AddNextLink(context, next);
+        var surrogateKeys = new List<string> { "articles" };
+        surrogateKeys.AddRange(items.SelectMany(ContentKeys));
+        return new CachedJson<Page<ArticleResponse>>(
+            new Page<ArticleResponse>(items, next, result.TotalCount),
+            items.Count == 0 ? null : items.Max(LastModified),
+            surrogateKeys);
     }
 
     internal static async Task<Results<Created<ArticleResponse>, ProblemHttpResult>> CreateArticle(
-        ArticleRequest request, ArticleStore store, CancellationToken cancellationToken)
+        ArticleRequest request, HttpContext context, ArticleStore store, ScheduledPublisher publisher, ETags etags, CancellationToken cancellationToken)
     {
         var (outcome, row) = await store.CreateAsync(request, cancellationToken);
-        return outcome == ArticleWriteOutcome.SlugTaken
-            ? SlugTaken(request.Slug!)
-            : TypedResults.Created($"/api/v1/articles/{row!.Id}", row.ToResponse());
+        if (outcome == ArticleWriteOutcome.SlugTaken)
+        {
+            return SlugTaken(request.Slug!);
+        }
+
+        publisher.WakeIfScheduled(row!);
+        var response = row!.ToResponse();
+        context.Response.Headers.ETag = etags.Of(response);
+        return TypedResults.Created($"/api/v1/articles/{row.Id}", response);
     }
 
-    internal static async Task<Results<Ok<ArticleResponse>, ProblemHttpResult>> GetArticle(
-        string article, HttpContext context, ArticleStore store, CancellationToken cancellationToken)
+    internal static async Task<Results<CachedJson<ArticleResponse>, ValidationProblem, ProblemHttpResult>> GetArticle(
+        string article, string? include, HttpContext context, ArticleStore store, CancellationToken cancellationToken)
     {
-        var row = await store.FindVisibleAsync(article, context, cancellationToken);
-        return row is not null
-            ? TypedResults.Ok(row.ToResponse())
-            : Problems.NotFound($"article '{article}'");
+        if (!ArticleListParameters.TryParseIncludes(include, ArticleIncludes.Sections | ArticleIncludes.PullQuotes | ArticleIncludes.Comments, out var includes, out var error))
+        {
+            return Problems.Invalid("include", error!);
+        }
+
+        var keyed = context.HasKey();
+        var page = await store.FindPageAsync(article, includes, allComments: keyed, IncludedComments, cancellationToken);
+        if (page is null || !(page.Article.IsPublished || keyed))
+        {
+            return Problems.NotFound($"article '{article}'");
+        }
+
+        var comments = page.Comments?.Take(IncludedComments).ToList();
+        var response = page.Article.ToResponse() with
+        {
+            Sections = page.Sections?.Select(s => s.ToResponse()).ToList(),
+            PullQuotes = page.PullQuotes?.Select(q => q.ToResponse()).ToList(),
+            Comments = comments?.Select(c => c.ToResponse(withEmail: keyed)).ToList(),
+            CommentsNextCursor = page.Comments?.Count > IncludedComments
+                ? new Cursor(CommentEndpoints.CommentSort, Timestamps.ToText(comments![^1].CreatedAt), comments[^1].Id).Encode()
+                : null,
+        };
+        return new CachedJson<ArticleResponse>(response, LastModified(response), ContentKeys(response));
     }
 
-    internal static async Task<Results<Ok<ArticleResponse>, ValidationProblem, ProblemHttpResult>> ReplaceArticle(
-        long id, ArticleRequest request, ArticleStore store, CancellationToken cancellationToken)
+    internal static Task<IResult> ReplaceArticle(
+        long id, ArticleRequest request, HttpContext context, ArticleStore store, ScheduledPublisher publisher, ETags etags, CancellationToken cancellationToken) =>
+        Write(id, _ => request, context, store, publisher, etags, cancellationToken);
+
+    internal static async Task<IResult> PatchArticle(
+        long id, MergePatchDocument patch, HttpContext context, ArticleStore store, ScheduledPublisher publisher,
+        IValidator<ArticleRequest> validator, ETags etags, CancellationToken cancellationToken)
     {
-        var (outcome, row) = await store.UpdateAsync(id, request, cancellationToken);
+        IDictionary<string, string[]>? errors = null;
+        var result = await Write(
+            id,
+            current => MergePatch.ApplyAndValidate(current.ToRequest(), patch, validator, etags.SerializerOptions, out errors),
+            context, store, publisher, etags, cancellationToken);
+        return errors is null ? result : Validation.Problem(errors);
+    }
+
+    internal static Task<IResult> PublishArticle(
+        long id, HttpContext context, ArticleStore store, ScheduledPublisher publisher, ETags etags, CancellationToken cancellationToken) =>
+        Write(id, current => current.ToRequest() with { Status = ArticleStatus.Published }, context, store, publisher, etags, cancellationToken);
+
+    internal static Task<IResult> UnpublishArticle(
+        long id, HttpContext context, ArticleStore store, ScheduledPublisher publisher, ETags etags, CancellationToken cancellationToken) =>
+        Write(id, current => current.ToRequest() with { Status = ArticleStatus.Draft }, context, store, publisher, etags, cancellationToken);
+
+    internal static async Task<IResult> DeleteArticle(long id, HttpContext context, ArticleStore store, ETags etags, CancellationToken cancellationToken)
+    {
+        var ifMatch = IfMatch.From(context.Request);
+        if (PreconditionResults.RequireIfConfigured(context, ifMatch) is { } required)
+        {
+            return required;
+        }
+
+        var (outcome, current) = await store.DeleteAsync(id, row => ifMatch.Matches(etags.Of(row.ToResponse())), cancellationToken);
         return outcome switch
         {
             ArticleWriteOutcome.NotFound => Problems.NotFound($"article {id}"),
-            ArticleWriteOutcome.SlugTaken => SlugTaken(request.Slug!),
-            _ => TypedResults.Ok(row!.ToResponse()),
+            ArticleWriteOutcome.PreconditionFailed => PreconditionResults.Failed(context, "article", current!.Version, etags.Of(current.ToResponse())),
+            _ => TypedResults.NoContent(),
         };
     }
 
-    internal static async Task<Results<Ok<ArticleResponse>, ValidationProblem, ProblemHttpResult>> PatchArticle(
-        long id, MergePatchDocument patch, ArticleStore store, IValidator<ArticleRequest> validator,
-        IOptions<JsonOptions> json, CancellationToken cancellationToken)
+    /// <summary>The one write path for PUT, PATCH, publish and unpublish: If-Match, save, ETag of the result.</summary>
+    private static async Task<IResult> Write(
+        long id, Func<ArticleRow, ArticleRequest?> change, HttpContext context, ArticleStore store, ScheduledPublisher publisher,
+        ETags etags, CancellationToken cancellationToken)
     {
-        var current = await store.FindByIdAsync(id, cancellationToken);
-        if (current is null)
+        var ifMatch = IfMatch.From(context.Request);
+        if (PreconditionResults.RequireIfConfigured(context, ifMatch) is { } required)
         {
-            return Problems.NotFound($"article {id}");
+            return required;
         }
 
-        var (request, problem) = await MergePatch.ApplyAndValidateAsync(
-            current.ToRequest(), patch, validator, json.Value.SerializerOptions, cancellationToken);
-        if (problem is not null)
+        ArticleRequest? request = null;
+        var (outcome, row) = await store.UpdateAsync(
+            id,
+            current => request = change(current),
+            current => ifMatch.Matches(etags.Of(current.ToResponse())),
+            cancellationToken);
+
+        switch (outcome)
         {
-            return problem;
+            case ArticleWriteOutcome.NotFound or ArticleWriteOutcome.Abandoned:
+                return Problems.NotFound($"article {id}");
+            case ArticleWriteOutcome.SlugTaken:
+                return SlugTaken(request!.Slug!);
+            case ArticleWriteOutcome.PreconditionFailed:
+                return PreconditionResults.Failed(context, "article", row!.Version, etags.Of(row.ToResponse()));
         }
 
-        return await ReplaceArticle(id, request!, store, cancellationToken);
+        publisher.WakeIfScheduled(row!);
+        var response = row!.ToResponse();
+        context.Response.Headers.ETag = etags.Of(response);
+        return TypedResults.Ok(response);
     }
 
-    internal static async Task<Results<NoContent, ProblemHttpResult>> DeleteArticle(
-        long id, ArticleStore store, CancellationToken cancellationToken) =>
-        await store.DeleteAsync(id, cancellationToken) ? TypedResults.NoContent() : Problems.NotFound($"article {id}");
+    private static DateTimeOffset LastModified(ArticleResponse article) => new[] { article.UpdatedAt }
+        .Concat(article.Sections?.Select(s => s.UpdatedAt) ?? [])
+        .Concat(article.PullQuotes?.Select(q => q.UpdatedAt) ?? [])
+        .Concat(article.Comments?.Select(c => c.UpdatedAt) ?? [])
+        .Max();
+
+    /// <summary>Surrogate keys naming everything in a response, so a CDN can purge exactly what a change touches.</summary>
+    private static IEnumerable<string> ContentKeys(ArticleResponse article) => new[] { $"article-{article.Id}" }
+        .Concat(article.Sections?.Select(s => $"section-{s.Id}") ?? [])
+        .Concat(article.PullQuotes?.Select(q => $"pull-quote-{q.Id}") ?? [])
+        .Concat(article.Comments is null ? [] : [$"comments-article-{article.Id}"]);
 
     private static ProblemHttpResult SlugTaken(string slug) =>
         Problems.Conflict($"The slug '{slug}' is already used by another article. Choose another or omit it to derive one from the title.");

@@ -1,5 +1,9 @@
+using System.Globalization;
+using Cms.Api.Comments;
 using Cms.Api.Common;
 using Cms.Api.Data;
+using Cms.Api.PullQuotes;
+using Cms.Api.Sections;
 using Dapper;
 using Microsoft.Data.Sqlite;
 
@@ -14,15 +18,19 @@ internal sealed class ArticleRow
     public string? Standfirst { get; init; }
     public string? Byline { get; init; }
     public string Status { get; init; } = "draft";
+    public DateTimeOffset? PublishAt { get; init; }
     public DateTimeOffset? PublishedAt { get; init; }
     public DateTimeOffset CreatedAt { get; init; }
     public DateTimeOffset UpdatedAt { get; init; }
     public long Version { get; init; }
 
+    /// <summary>Set on full-text search results: bm25 score (lower is better).</summary>
+    public double? Score { get; init; }
+
     public bool IsPublished => Status == ArticleStatuses.Published;
 
     public ArticleResponse ToResponse() => new(
-        Id, Slug, Title, Standfirst, Byline, ArticleStatuses.Parse(Status), PublishedAt, CreatedAt, UpdatedAt, Version);
+        Id, Slug, Title, Standfirst, Byline, ArticleStatuses.Parse(Status), PublishAt, PublishedAt, CreatedAt, UpdatedAt, Version);
 
     public ArticleRequest ToRequest() => new()
     {
@@ -31,12 +39,14 @@ internal sealed class ArticleRow
         Standfirst = Standfirst,
         Byline = Byline,
         Status = ArticleStatuses.Parse(Status),
+        PublishAt = PublishAt,
     };
 }
 
 internal static class ArticleStatuses
 {
     public const string Published = "published";
+    public const string Scheduled = "scheduled";
 
     public static string ToText(ArticleStatus status) => status.ToString().ToLowerInvariant();
 
@@ -49,48 +59,87 @@ internal enum ArticleWriteOutcome
     Unchanged,
     NotFound,
     SlugTaken,
+    PreconditionFailed,
+
+    /// <summary>The change function refused (e.g. a PATCH that failed validation); nothing was written.</summary>
+    Abandoned,
+}
+
+/// <summary>An article with the parts a page needs, read in one round trip.</summary>
+internal sealed record ArticlePage(
+    ArticleRow Article,
+    IReadOnlyList<SectionRow>? Sections,
+    IReadOnlyList<PullQuoteRow>? PullQuotes,
+    IReadOnlyList<CommentRow>? Comments);
+
+[Flags]
+internal enum ArticleIncludes
+{
+    None = 0,
+    Sections = 1,
+    PullQuotes = 2,
+    Comments = 4,
 }
 
 internal sealed class ArticleStore(CmsDatabase database, TimeProvider clock)
 {
-    private const string Columns =
-        "id, slug, title, standfirst, byline, status, published_at, created_at, updated_at, version";
+    internal const string Columns =
+        "a.id, a.slug, a.title, a.standfirst, a.byline, a.status, a.publish_at, a.published_at, a.created_at, a.updated_at, a.version";
 
-    private const string SelectById = $"SELECT {Columns} FROM articles WHERE id = @Id";
-    private const string SelectBySlug = $"SELECT {Columns} FROM articles WHERE slug = @Slug";
+    private const string SelectById = $"SELECT {Columns} FROM articles a WHERE a.id = @Id";
+    private const string SelectBySlug = $"SELECT {Columns} FROM articles a WHERE a.slug = @Slug";
 
-    // Newest first: by publication time, or creation time for drafts that were never published.
-    private const string SelectPage = $"""
-        SELECT {Columns} FROM articles
-        WHERE (@Status IS NULL OR status = @Status)
-        ORDER BY COALESCE(published_at, created_at) DESC, id DESC
-        LIMIT @Limit OFFSET @Offset
+    // Numeric references are ids, anything else a slug (slugs are never all digits).
+    private const string TargetArticle = "(SELECT id FROM articles WHERE id = @Id UNION ALL SELECT id FROM articles WHERE slug = @Slug)";
+
+    private const string SelectTarget = $"SELECT {Columns} FROM articles a WHERE a.id IN {TargetArticle}";
+
+    private const string SelectTargetSections =
+        $"SELECT {SectionStore.Columns} FROM sections s JOIN articles a ON a.id = s.article_id WHERE s.article_id IN {TargetArticle} ORDER BY s.position";
+
+    private const string SelectTargetPullQuotes =
+        $"SELECT {PullQuoteStore.Columns} FROM pull_quotes q JOIN articles a ON a.id = q.article_id WHERE q.article_id IN {TargetArticle} ORDER BY q.id";
+
+    private const string SelectTargetComments = $"""
+        SELECT {CommentStore.Columns} FROM comments c JOIN articles a ON a.id = c.article_id
+        WHERE c.article_id IN {TargetArticle} AND (@AllComments OR c.status = 'approved')
+        ORDER BY c.created_at, c.id
+        LIMIT @CommentFetch
         """;
 
     private const string SelectSimilarSlugs = "SELECT slug FROM articles WHERE slug = @Base OR slug GLOB @Base || '-[0-9]*'";
     private const string SlugInUse = "SELECT EXISTS (SELECT 1 FROM articles WHERE slug = @Slug AND id <> @Id)";
 
-    private const string Insert = $"""
-        INSERT INTO articles (slug, title, standfirst, byline, status, published_at, created_at, updated_at, version)
-        VALUES (@Slug, @Title, @Standfirst, @Byline, @Status, @PublishedAt, @Now, @Now, 1)
-        RETURNING {Columns}
+    private const string Insert = """
+        INSERT INTO articles (slug, title, standfirst, byline, status, publish_at, published_at, created_at, updated_at, version)
+        VALUES (@Slug, @Title, @Standfirst, @Byline, @Status, @PublishAt, @PublishedAt, @Now, @Now, 1)
+        RETURNING id
         """;
 
-    private const string Update = $"""
+    private const string Update = """
         UPDATE articles
         SET slug = @Slug, title = @Title, standfirst = @Standfirst, byline = @Byline, status = @Status,
-            published_at = @PublishedAt, updated_at = @Now, version = version + 1
+            publish_at = @PublishAt, published_at = @PublishedAt, updated_at = @Now, version = version + 1
         WHERE id = @Id
-        RETURNING {Columns}
         """;
 
     private const string Delete = "DELETE FROM articles WHERE id = @Id";
 
-    /// <summary>Finds an article by numeric id or by slug (slugs are never all digits, so the two cannot clash).</summary>
+    // publishedAt is the scheduled time: the moment the newsroom set for it to go live, even when the
+    // publisher runs a little later (e.g. after a restart past that time).
+    private const string PublishDue = """
+        UPDATE articles
+        SET status = 'published', published_at = COALESCE(published_at, publish_at), publish_at = NULL,
+            updated_at = @Now, version = version + 1
+        WHERE status = 'scheduled' AND publish_at <= @Now
+        """;
+
+    private const string NextDue = "SELECT MIN(publish_at) FROM articles WHERE status = 'scheduled'";
+
     public async Task<ArticleRow?> FindAsync(string reference, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
-        return long.TryParse(reference, System.Globalization.NumberStyles.None, null, out var id)
+        return long.TryParse(reference, NumberStyles.None, CultureInfo.InvariantCulture, out var id)
             ? await connection.QuerySingleOrDefaultAsync<ArticleRow>(SelectById, new { Id = id })
             : await connection.QuerySingleOrDefaultAsync<ArticleRow>(SelectBySlug, new { Slug = reference });
     }
@@ -101,12 +150,48 @@ internal sealed class ArticleStore(CmsDatabase database, TimeProvider clock)
         return await connection.QuerySingleOrDefaultAsync<ArticleRow>(SelectById, new { Id = id });
     }
 
-    public async Task<IReadOnlyList<ArticleRow>> ListAsync(string? status, Paging paging, CancellationToken cancellationToken)
+    /// <summary>
+    /// The article and the parts asked for, in ONE command (several result sets), so a page costs one round
+    /// trip however many parts it includes. Comments: at most <paramref name="commentLimit"/> + 1, oldest first.
+    /// </summary>
+    public async Task<ArticlePage?> FindPageAsync(
+        string reference, ArticleIncludes includes, bool allComments, int commentLimit, CancellationToken cancellationToken)
     {
+        var numeric = long.TryParse(reference, NumberStyles.None, CultureInfo.InvariantCulture, out var id);
+        var sql = new List<string> { SelectTarget };
+        if (includes.HasFlag(ArticleIncludes.Sections))
+        {
+            sql.Add(SelectTargetSections);
+        }
+
+        if (includes.HasFlag(ArticleIncludes.PullQuotes))
+        {
+            sql.Add(SelectTargetPullQuotes);
+        }
+
+        if (includes.HasFlag(ArticleIncludes.Comments))
+        {
+            sql.Add(SelectTargetComments);
+        }
+
         await using var connection = await database.OpenAsync(cancellationToken);
-        var rows = await connection.QueryAsync<ArticleRow>(
-            SelectPage, new { Status = status, Limit = paging.FetchCount, paging.Offset });
-        return rows.AsList();
+        await using var results = await connection.QueryMultipleAsync(string.Join(";\n", sql), new
+        {
+            Id = numeric ? id : (long?)null,
+            Slug = numeric ? null : reference,
+            AllComments = allComments,
+            CommentFetch = commentLimit + 1,
+        });
+        var article = await results.ReadSingleOrDefaultAsync<ArticleRow>();
+        if (article is null)
+        {
+            return null;
+        }
+
+        var sections = includes.HasFlag(ArticleIncludes.Sections) ? (await results.ReadAsync<SectionRow>()).AsList() : null;
+        var quotes = includes.HasFlag(ArticleIncludes.PullQuotes) ? (await results.ReadAsync<PullQuoteRow>()).AsList() : null;
+        var comments = includes.HasFlag(ArticleIncludes.Comments) ? (await results.ReadAsync<CommentRow>()).AsList() : null;
+        return new ArticlePage(article, sections, quotes, comments);
     }
 
     public async Task<(ArticleWriteOutcome Outcome, ArticleRow? Row)> CreateAsync(ArticleRequest request, CancellationToken cancellationToken)
@@ -130,22 +215,29 @@ internal sealed class ArticleStore(CmsDatabase database, TimeProvider clock)
         }
 
         var status = request.Status ?? ArticleStatus.Draft;
-        var row = await connection.QuerySingleAsync<ArticleRow>(Insert, new
+        var id = await connection.ExecuteScalarAsync<long>(Insert, new
         {
             Slug = slug,
             request.Title,
             request.Standfirst,
             request.Byline,
             Status = ArticleStatuses.ToText(status),
+            PublishAt = status == ArticleStatus.Scheduled ? request.PublishAt : null,
             PublishedAt = status == ArticleStatus.Published ? now : (DateTimeOffset?)null,
             Now = now,
         }, transaction);
+        var row = await connection.QuerySingleAsync<ArticleRow>(SelectById, new { Id = id }, transaction);
         await transaction.CommitAsync(cancellationToken);
         return (ArticleWriteOutcome.Saved, row);
     }
 
-    /// <summary>Replaces the writable fields. Writes nothing (and keeps the version) when nothing changed.</summary>
-    public async Task<(ArticleWriteOutcome Outcome, ArticleRow? Row)> UpdateAsync(long id, ArticleRequest request, CancellationToken cancellationToken)
+    /// <summary>
+    /// Replaces the writable fields with <paramref name="change"/>(current) if <paramref name="precondition"/>
+    /// accepts the current row (If-Match); both run inside the write transaction.
+    /// Writes nothing, and keeps the version, when nothing changed.
+    /// </summary>
+    public async Task<(ArticleWriteOutcome Outcome, ArticleRow? Row)> UpdateAsync(
+        long id, Func<ArticleRow, ArticleRequest?> change, Func<ArticleRow, bool> precondition, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
         await using var transaction = CmsDatabase.BeginWrite(connection);
@@ -155,10 +247,21 @@ internal sealed class ArticleStore(CmsDatabase database, TimeProvider clock)
             return (ArticleWriteOutcome.NotFound, null);
         }
 
+        if (!precondition(current))
+        {
+            return (ArticleWriteOutcome.PreconditionFailed, current);
+        }
+
+        if (change(current) is not { } request)
+        {
+            return (ArticleWriteOutcome.Abandoned, null);
+        }
+
         var slug = request.Slug ?? current.Slug;
         var status = request.Status is { } requested ? ArticleStatuses.ToText(requested) : current.Status;
+        var publishAt = status == ArticleStatuses.Scheduled ? request.PublishAt ?? current.PublishAt : null;
         if (slug == current.Slug && request.Title == current.Title && request.Standfirst == current.Standfirst
-            && request.Byline == current.Byline && status == current.Status)
+            && request.Byline == current.Byline && status == current.Status && publishAt == current.PublishAt)
         {
             return (ArticleWriteOutcome.Unchanged, current);
         }
@@ -169,7 +272,7 @@ internal sealed class ArticleStore(CmsDatabase database, TimeProvider clock)
         }
 
         var now = Timestamps.Now(clock);
-        var row = await connection.QuerySingleAsync<ArticleRow>(Update, new
+        await connection.ExecuteAsync(Update, new
         {
             Id = id,
             Slug = slug,
@@ -177,19 +280,47 @@ internal sealed class ArticleStore(CmsDatabase database, TimeProvider clock)
             request.Standfirst,
             request.Byline,
             Status = status,
+            PublishAt = publishAt,
             // Set when first published, then kept: unpublishing and republishing does not move the date.
             PublishedAt = current.PublishedAt ?? (status == ArticleStatuses.Published ? now : null),
             Now = now,
         }, transaction);
+        var row = await connection.QuerySingleAsync<ArticleRow>(SelectById, new { Id = id }, transaction);
         await transaction.CommitAsync(cancellationToken);
         return (ArticleWriteOutcome.Saved, row);
     }
 
-    /// <summary>Deletes the article; its sections, pull-quotes and comments go with it (ON DELETE CASCADE).</summary>
-    public async Task<bool> DeleteAsync(long id, CancellationToken cancellationToken)
+    /// <summary>Deletes the article (its sections, pull-quotes and comments go with it, ON DELETE CASCADE).</summary>
+    public async Task<(ArticleWriteOutcome Outcome, ArticleRow? Current)> DeleteAsync(
+        long id, Func<ArticleRow, bool> precondition, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
-        return await connection.ExecuteAsync(Delete, new { Id = id }) == 1;
+        await using var transaction = CmsDatabase.BeginWrite(connection);
+        var current = await connection.QuerySingleOrDefaultAsync<ArticleRow>(SelectById, new { Id = id }, transaction);
+        if (current is null)
+        {
+            return (ArticleWriteOutcome.NotFound, null);
+        }
+
+        if (!precondition(current))
+        {
+            return (ArticleWriteOutcome.PreconditionFailed, current);
+        }
+
+        await connection.ExecuteAsync(Delete, new { Id = id }, transaction);
+        await transaction.CommitAsync(cancellationToken);
+        return (ArticleWriteOutcome.Saved, current);
+    }
+
+    /// <summary>Publishes every scheduled article that is due; returns how many, and when the next one is due.</summary>
+    public async Task<(int Published, DateTimeOffset? NextDue)> PublishDueAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var transaction = CmsDatabase.BeginWrite(connection);
+        var published = await connection.ExecuteAsync(PublishDue, new { Now = Timestamps.Now(clock) }, transaction);
+        var next = await connection.ExecuteScalarAsync<string?>(NextDue, transaction: transaction);
+        await transaction.CommitAsync(cancellationToken);
+        return (published, next is null ? null : Timestamps.Parse(next));
     }
 
     /// <summary>"my-title", or "my-title-2", "my-title-3"… when taken.</summary>

@@ -5,7 +5,7 @@ namespace Cms.Api.Articles;
 
 public sealed class ArticleValidator : AbstractValidator<ArticleRequest>
 {
-    public ArticleValidator()
+    public ArticleValidator(TimeProvider clock)
     {
         RuleFor(a => a.Title)
             .NotEmpty().WithMessage("Please enter a title.")
@@ -16,6 +16,10 @@ public sealed class ArticleValidator : AbstractValidator<ArticleRequest>
             .When(a => a.Slug is not null);
         RuleFor(a => a.Standfirst).MaximumLength(1000).WithMessage("The standfirst must be at most 1000 characters.");
         RuleFor(a => a.Byline).MaximumLength(200).WithMessage("The byline must be at most 200 characters.");
-        RuleFor(a => a.Status).IsInEnum().WithMessage("The status must be draft, published or archived.");
+        RuleFor(a => a.Status).IsInEnum().WithMessage("The status must be draft, scheduled, published or archived.");
+        RuleFor(a => a.PublishAt).Cascade(CascadeMode.Stop)
+            .NotNull().WithMessage("A scheduled article needs 'publishAt': when it goes live.")
+            .Must(at => at > clock.GetUtcNow()).WithMessage("'publishAt' must be in the future; to publish now, set status to published.")
+            .When(a => a.Status == ArticleStatus.Scheduled);
     }
 }

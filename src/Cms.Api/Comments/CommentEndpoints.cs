@@ -1,5 +1,6 @@
 using Cms.Api.Articles;
 using Cms.Api.Common;
+using Cms.Api.Data;
 using FluentValidation;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Http.Json;
@@ -18,7 +19,7 @@ public static class CommentEndpoints
             .WithName(nameof(ListArticleComments))
             .WithSummary("List an article's comments, oldest first")
             .WithDescription("Without a key: approved comments of a published article, without e-mail addresses. "
-                + "With a key: every status (filter with `status`), with e-mail addresses. Pages with `limit` and `offset`.")
+                + "With a key: every status (filter with `status`), with e-mail addresses. Pages by cursor: follow `nextCursor`.")
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status404NotFound)
             .AllowAnonymous();
@@ -36,7 +37,7 @@ public static class CommentEndpoints
         comments.MapGet("", ListComments)
             .WithName(nameof(ListComments))
             .WithSummary("The moderation queue: comments across articles, oldest first")
-            .WithDescription("E.g. `?status=pending`. Optional `articleId`. Pages with `limit` and `offset`.")
+            .WithDescription("E.g. `?status=pending`. Optional `articleId`. Pages by cursor: follow `nextCursor`.")
             .ProducesValidationProblem()
             .RequireAuthorization();
 
@@ -50,29 +51,37 @@ public static class CommentEndpoints
         comments.MapPatch("{id}", PatchComment)
             .WithName(nameof(PatchComment))
             .WithSummary("Moderate or edit a comment (JSON Merge Patch)")
-            .WithDescription("E.g. `{\"status\":\"approved\"}` to publish it, `spam` or `rejected` to hide it.")
+            .WithDescription("E.g. `{\"status\":\"approved\"}` to publish it, `spam` or `rejected` to hide it. Honours `If-Match`.")
             .Accepts<CommentUpdateRequest>(MergePatch.MediaType, "application/json")
             .ProducesValidationProblem()
+            .WritePreconditions()
+            .Produces<CommentResponse>()
             .ProducesProblem(StatusCodes.Status404NotFound)
             .RequireAuthorization();
 
         comments.MapDelete("{id}", DeleteComment)
             .WithName(nameof(DeleteComment))
             .WithSummary("Delete a comment")
-            .WithDescription("Replies to it stay, as top-level comments.")
+            .WithDescription("Replies to it stay, as top-level comments. Honours `If-Match`.")
+            .WritePreconditions()
+            .Produces(StatusCodes.Status204NoContent)
             .ProducesProblem(StatusCodes.Status404NotFound)
             .RequireAuthorization();
 
         return routes;
     }
 
-    internal static async Task<Results<Ok<Page<CommentResponse>>, ValidationProblem, ProblemHttpResult>> ListArticleComments(
+    /// <summary>Comment lists are oldest first; cursors carry (createdAt, id).</summary>
+    internal const string CommentSort = "createdAt";
+
+    internal static async Task<Results<CachedJson<Page<CommentResponse>>, ValidationProblem, ProblemHttpResult>> ListArticleComments(
         string article, HttpContext context, ArticleStore articles, CommentStore store,
-        int? limit, int? offset, string? status, CancellationToken cancellationToken)
+        int? limit, string? cursor, int? offset, bool? count, string? status, CancellationToken cancellationToken)
     {
-        if (!Paging.TryCreate(limit, offset, out var paging, out var errors)
-            || !QueryValues.TryParseEnum<CommentStatus>(status, "status", out var filter, out errors))
+        if (!ListParameters.TryParse(limit, cursor, offset, count, CommentSort, out var paging, out var errors)
+            | !QueryValues.TryParseEnum<CommentStatus>(status, "status", out var filter, out var statusErrors))
         {
+            errors.Merge(statusErrors);
             return TypedResults.ValidationProblem(errors);
         }
 
@@ -83,13 +92,19 @@ public static class CommentEndpoints
         }
 
         var editor = context.HasKey();
-        var rows = await store.ListAsync(found.Id, editor ? filter : CommentStatus.Approved, paging, cancellationToken);
-        return TypedResults.Ok(paging.ToPage(rows.Select(r => r.ToResponse(withEmail: editor)).ToList()));
+        var (rows, total) = await store.ListAsync(found.Id, editor ? filter : CommentStatus.Approved, paging, cancellationToken);
+        var (page, next) = paging.Cut(rows, CommentSort, r => (Timestamps.ToText(r.CreatedAt), r.Id));
+        var items = page.Select(r => r.ToResponse(withEmail: editor)).ToList();
+        PageLinks.AddNextLink(context, next);
+        return new CachedJson<Page<CommentResponse>>(
+            new Page<CommentResponse>(items, next, total),
+            items.Count == 0 ? null : items.Max(c => c.UpdatedAt),
+            [$"comments-article-{found.Id}"]);
     }
 
     internal static async Task<Results<Created<CommentResponse>, ValidationProblem, ProblemHttpResult>> PostComment(
         string article, CommentRequest request, HttpContext context, ArticleStore articles, CommentStore store,
-        IOptions<CmsOptions> options, CancellationToken cancellationToken)
+        IOptions<CmsOptions> options, ETags etags, CancellationToken cancellationToken)
     {
         var found = await articles.FindVisibleAsync(article, context, cancellationToken);
         if (found is null)
@@ -101,54 +116,75 @@ public static class CommentEndpoints
         var status = options.Value.Comments.AutoApprove ? CommentStatus.Approved : CommentStatus.Pending;
         var write = await store.CreateAsync(
             found.Id, request, status, context.Connection.RemoteIpAddress?.ToString(), approvedParentOnly: !editor, cancellationToken);
-        return write.Row is { } row
-            ? TypedResults.Created($"/api/v1/comments/{row.Id}", row.ToResponse(withEmail: editor))
-            : Problems.Invalid(write.ErrorField!, write.Error!);
+        if (write.Row is not { } row)
+        {
+            return Problems.Invalid(write.ErrorField!, write.Error!);
+        }
+
+        var response = row.ToResponse(withEmail: editor);
+        context.Response.Headers.ETag = etags.Of(response);
+        return TypedResults.Created($"/api/v1/comments/{row.Id}", response);
     }
 
-    internal static async Task<Results<Ok<Page<CommentResponse>>, ValidationProblem>> ListComments(
-        CommentStore store, int? limit, int? offset, string? status, long? articleId, CancellationToken cancellationToken)
+    internal static async Task<Results<CachedJson<Page<CommentResponse>>, ValidationProblem>> ListComments(
+        HttpContext context, CommentStore store, int? limit, string? cursor, int? offset, bool? count, string? status, long? articleId,
+        CancellationToken cancellationToken)
     {
-        if (!Paging.TryCreate(limit, offset, out var paging, out var errors)
-            || !QueryValues.TryParseEnum<CommentStatus>(status, "status", out var filter, out errors))
+        if (!ListParameters.TryParse(limit, cursor, offset, count, CommentSort, out var paging, out var errors)
+            | !QueryValues.TryParseEnum<CommentStatus>(status, "status", out var filter, out var statusErrors))
         {
+            errors.Merge(statusErrors);
             return TypedResults.ValidationProblem(errors);
         }
 
-        var rows = await store.ListAsync(articleId, filter, paging, cancellationToken);
-        return TypedResults.Ok(paging.ToPage(rows.Select(r => r.ToResponse(withEmail: true)).ToList()));
+        var (rows, total) = await store.ListAsync(articleId, filter, paging, cancellationToken);
+        var (page, next) = paging.Cut(rows, CommentSort, r => (Timestamps.ToText(r.CreatedAt), r.Id));
+        var items = page.Select(r => r.ToResponse(withEmail: true)).ToList();
+        PageLinks.AddNextLink(context, next);
+        return new CachedJson<Page<CommentResponse>>(
+            new Page<CommentResponse>(items, next, total), items.Count == 0 ? null : items.Max(c => c.UpdatedAt), []);
     }
 
-    internal static async Task<Results<Ok<CommentResponse>, ProblemHttpResult>> GetComment(
+    internal static async Task<Results<CachedJson<CommentResponse>, ProblemHttpResult>> GetComment(
         long id, HttpContext context, CommentStore store, CancellationToken cancellationToken)
     {
         var row = await store.FindAsync(id, cancellationToken);
         var editor = context.HasKey();
         return row is not null && (editor || (row.IsApproved && ArticleVisibility.IsVisible(row.ArticleStatus, context)))
-            ? TypedResults.Ok(row.ToResponse(withEmail: editor))
+            ? new CachedJson<CommentResponse>(row.ToResponse(withEmail: editor), row.UpdatedAt, [$"comment-{row.Id}", $"comments-article-{row.ArticleId}"])
             : Problems.NotFound($"comment {id}");
     }
 
-    internal static async Task<Results<Ok<CommentResponse>, ValidationProblem, ProblemHttpResult>> PatchComment(
-        long id, MergePatchDocument patch, CommentStore store, IValidator<CommentUpdateRequest> validator, IOptions<JsonOptions> json, CancellationToken cancellationToken)
+    internal static async Task<IResult> PatchComment(
+        long id, MergePatchDocument patch, HttpContext context, CommentStore store, IValidator<CommentUpdateRequest> validator, ETags etags,
+        CancellationToken cancellationToken)
     {
-        var current = await store.FindAsync(id, cancellationToken);
-        if (current is null)
+        var ifMatch = IfMatch.From(context.Request);
+        if (PreconditionResults.RequireIfConfigured(context, ifMatch) is { } required)
         {
-            return Problems.NotFound($"comment {id}");
+            return required;
         }
 
-        var (request, problem) = await MergePatch.ApplyAndValidateAsync(current.ToRequest(), patch, validator, json.Value.SerializerOptions, cancellationToken);
-        if (problem is not null)
-        {
-            return problem;
-        }
-
-        var row = await store.UpdateAsync(id, request!, cancellationToken);
-        return row is not null ? TypedResults.Ok(row.ToResponse(withEmail: true)) : Problems.NotFound($"comment {id}");
+        IDictionary<string, string[]>? errors = null;
+        var write = await store.UpdateAsync(
+            id,
+            current => MergePatch.ApplyAndValidate(current.ToRequest(), patch, validator, etags.SerializerOptions, out errors),
+            row => ifMatch.Matches(etags.Of(row.ToResponse(withEmail: true))),
+            cancellationToken);
+        return errors is not null
+            ? Validation.Problem(errors)
+            : write.ToHttp(context, etags, $"comment {id}", r => r.ToResponse(withEmail: true), c => c.Version, TypedResults.Ok);
     }
 
-    internal static async Task<Results<NoContent, ProblemHttpResult>> DeleteComment(
-        long id, CommentStore store, CancellationToken cancellationToken) =>
-        await store.DeleteAsync(id, cancellationToken) ? TypedResults.NoContent() : Problems.NotFound($"comment {id}");
+    internal static async Task<IResult> DeleteComment(long id, HttpContext context, CommentStore store, ETags etags, CancellationToken cancellationToken)
+    {
+        var ifMatch = IfMatch.From(context.Request);
+        if (PreconditionResults.RequireIfConfigured(context, ifMatch) is { } required)
+        {
+            return required;
+        }
+
+        var write = await store.DeleteAsync(id, row => ifMatch.Matches(etags.Of(row.ToResponse(withEmail: true))), cancellationToken);
+        return write.ToHttp(context, etags, $"comment {id}", r => r.ToResponse(withEmail: true), c => c.Version, _ => TypedResults.NoContent());
+    }
 }

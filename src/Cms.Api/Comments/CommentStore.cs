@@ -38,19 +38,26 @@ internal sealed class CommentRow
 
 internal sealed class CommentStore(CmsDatabase database, TimeProvider clock)
 {
-    private const string Columns = """
+    internal const string Columns = """
         c.id, c.article_id, c.parent_id, c.name, c.email, c.website, c.body, c.status, c.created_at, c.updated_at, c.version,
         a.status AS article_status
         """;
 
     private const string SelectById = $"SELECT {Columns} FROM comments c JOIN articles a ON a.id = c.article_id WHERE c.id = @Id";
 
-    // Oldest first, so a thread reads top to bottom; the moderation queue likewise shows the longest-waiting first.
+    // Oldest first, so a thread reads top to bottom; the moderation queue likewise shows the longest-waiting
+    // first. Keyset paging on (created_at, id), served by ix_comments_article / ix_comments_status.
     private const string SelectPage = $"""
         SELECT {Columns} FROM comments c JOIN articles a ON a.id = c.article_id
         WHERE (@ArticleId IS NULL OR c.article_id = @ArticleId) AND (@Status IS NULL OR c.status = @Status)
+          AND (@CursorId IS NULL OR (c.created_at, c.id) > (@CursorKey, @CursorId))
         ORDER BY c.created_at, c.id
-        LIMIT @Limit OFFSET @Offset
+        LIMIT @Fetch OFFSET @Offset
+        """;
+
+    private const string CountPage = """
+        SELECT COUNT(*) FROM comments c
+        WHERE (@ArticleId IS NULL OR c.article_id = @ArticleId) AND (@Status IS NULL OR c.status = @Status)
         """;
 
     private const string SelectParent = "SELECT article_id AS ArticleId, status AS Status FROM comments WHERE id = @Id";
@@ -69,17 +76,27 @@ internal sealed class CommentStore(CmsDatabase database, TimeProvider clock)
 
     private const string Delete = "DELETE FROM comments WHERE id = @Id";
 
-    public async Task<IReadOnlyList<CommentRow>> ListAsync(long? articleId, CommentStatus? status, Paging paging, CancellationToken cancellationToken)
+    public async Task<(IReadOnlyList<CommentRow> Rows, long? TotalCount)> ListAsync(
+        long? articleId, CommentStatus? status, ListParameters paging, CancellationToken cancellationToken)
     {
-        await using var connection = await database.OpenAsync(cancellationToken);
-        var rows = await connection.QueryAsync<CommentRow>(SelectPage, new
+        var parameters = new
         {
             ArticleId = articleId,
             Status = status is { } s ? QueryValues.ToText(s) : null,
-            Limit = paging.FetchCount,
+            CursorKey = paging.After?.Key,
+            CursorId = paging.After?.Id,
+            Fetch = paging.FetchCount,
             paging.Offset,
-        });
-        return rows.AsList();
+        };
+        await using var connection = await database.OpenAsync(cancellationToken);
+        if (!paging.Count)
+        {
+            return ((await connection.QueryAsync<CommentRow>(SelectPage, parameters)).AsList(), null);
+        }
+
+        await using var results = await connection.QueryMultipleAsync($"{SelectPage};\n{CountPage}", parameters);
+        var rows = (await results.ReadAsync<CommentRow>()).AsList();
+        return (rows, await results.ReadSingleAsync<long>());
     }
 
     public async Task<CommentRow?> FindAsync(long id, CancellationToken cancellationToken)
@@ -120,14 +137,30 @@ internal sealed class CommentStore(CmsDatabase database, TimeProvider clock)
         return new WriteResult<CommentRow>(row);
     }
 
-    public async Task<CommentRow?> UpdateAsync(long id, CommentUpdateRequest request, CancellationToken cancellationToken)
+    public async Task<WriteResult<CommentRow>> UpdateAsync(
+        long id, Func<CommentRow, CommentUpdateRequest?> change, Func<CommentRow, bool> precondition, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
         await using var transaction = CmsDatabase.BeginWrite(connection);
         var current = await connection.QuerySingleOrDefaultAsync<CommentRow>(SelectById, new { Id = id }, transaction);
-        if (current is null || current.ToRequest() == request)
+        if (current is null)
         {
-            return current;
+            return WriteResult<CommentRow>.NotFound;
+        }
+
+        if (!precondition(current))
+        {
+            return WriteResult<CommentRow>.Stale(current);
+        }
+
+        if (change(current) is not { } request)
+        {
+            return WriteResult<CommentRow>.NotFound;
+        }
+
+        if (current.ToRequest() == request)
+        {
+            return new WriteResult<CommentRow>(current);
         }
 
         await connection.ExecuteAsync(Update, new
@@ -142,13 +175,27 @@ internal sealed class CommentStore(CmsDatabase database, TimeProvider clock)
         }, transaction);
         var row = await connection.QuerySingleAsync<CommentRow>(SelectById, new { Id = id }, transaction);
         await transaction.CommitAsync(cancellationToken);
-        return row;
+        return new WriteResult<CommentRow>(row);
     }
 
-    public async Task<bool> DeleteAsync(long id, CancellationToken cancellationToken)
+    public async Task<WriteResult<CommentRow>> DeleteAsync(long id, Func<CommentRow, bool> precondition, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
-        return await connection.ExecuteAsync(Delete, new { Id = id }) == 1;
+        await using var transaction = CmsDatabase.BeginWrite(connection);
+        var current = await connection.QuerySingleOrDefaultAsync<CommentRow>(SelectById, new { Id = id }, transaction);
+        if (current is null)
+        {
+            return WriteResult<CommentRow>.NotFound;
+        }
+
+        if (!precondition(current))
+        {
+            return WriteResult<CommentRow>.Stale(current);
+        }
+
+        await connection.ExecuteAsync(Delete, new { Id = id }, transaction);
+        await transaction.CommitAsync(cancellationToken);
+        return new WriteResult<CommentRow>(current);
     }
 
     private sealed record ParentComment(long ArticleId, string Status);

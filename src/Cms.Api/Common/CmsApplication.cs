@@ -24,8 +24,13 @@ public static class CmsApplication
         services.AddSingleton<Migrator>();
         services.AddSingleton<ApiKeyRegistry>();
         services.AddHostedService<DatabaseStartup>();
+        // After DatabaseStartup: its first pass needs the migrated schema.
+        services.AddSingleton<ScheduledPublisher>();
+        services.AddHostedService(provider => provider.GetRequiredService<ScheduledPublisher>());
 
         services.AddSingleton<ArticleStore>();
+        services.AddSingleton<ArticleListReader>();
+        services.AddSingleton<ETags>();
         services.AddSingleton<SectionStore>();
         services.AddSingleton<PullQuoteStore>();
         services.AddSingleton<CommentStore>();

@@ -16,6 +16,20 @@ public sealed class CmsOptions
 
     public CommentOptions Comments { get; set; } = new();
 
+    public CachingOptions Caching { get; set; } = new();
+
+    /// <summary>When true, PUT, PATCH and DELETE without If-Match are refused with 428.</summary>
+    public bool RequireIfMatch { get; set; }
+
+    /// <summary>How often the scheduled publisher looks for due articles even when nothing woke it.</summary>
+    public TimeSpan SchedulerPollInterval { get; set; } = TimeSpan.FromSeconds(30);
+
+    public sealed class CachingOptions
+    {
+        /// <summary>Cache-Control for responses to requests without a key.</summary>
+        public string PublicCacheControl { get; set; } = "public, max-age=60, stale-while-revalidate=300";
+    }
+
     public sealed class CommentOptions
     {
         /// <summary>New public comments are published at once instead of waiting in the moderation queue.</summary>

@@ -1,7 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using FluentValidation;
-using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Cms.Api.Common;
 
@@ -32,14 +31,19 @@ public static class MergePatch
         }
     }
 
-    /// <summary>Merges the patch into the current fields and validates the result like a PUT body.</summary>
-    public static async Task<(T? Merged, ValidationProblem? Problem)> ApplyAndValidateAsync<T>(
-        T current, MergePatchDocument patch, IValidator<T> validator, JsonSerializerOptions options, CancellationToken cancellationToken)
+    /// <summary>
+    /// Merges the patch into the current fields and validates the result like a PUT body. Runs inside the
+    /// write transaction (validators here are synchronous), so a PATCH always merges into the latest version:
+    /// two concurrent PATCHes of different fields both land. Null when invalid; the errors say why.
+    /// </summary>
+    public static T? ApplyAndValidate<T>(
+        T current, MergePatchDocument patch, IValidator<T> validator, JsonSerializerOptions options, out IDictionary<string, string[]>? errors)
+        where T : class
     {
         var merged = Apply(current, patch, options);
-        return await Validation.ValidateAsync(validator, merged, cancellationToken) is { } errors
-            ? (default, Validation.Problem(errors))
-            : (merged, null);
+        var result = validator.Validate(merged);
+        errors = result.IsValid ? null : result.ToDictionary();
+        return errors is null ? merged : null;
     }
 }
 

@@ -78,6 +78,7 @@ public static class OpenApi
                 : [new OpenApiSecurityRequirement(), new OpenApiSecurityRequirement { [scheme] = [] }];
 
             DescribeParameters(operation, context);
+            AddConditionalHeaders(operation, metadata);
             operation.Responses ??= [];
             var hasInput = context.ApiDescription.ParameterDescriptions.Count > 0;
             var bodyType = context.ApiDescription.ParameterDescriptions.FirstOrDefault(p => p.Source.Id == "Body")?.Type
@@ -119,14 +120,62 @@ public static class OpenApi
             }
         }
 
-        private static readonly Dictionary<string, string> ParameterDescriptions = new()
+        private static readonly Dictionary<string, (string Description, string? Example)> ParameterDescriptions = new()
         {
-            ["article"] = "The article's numeric id or its slug, e.g. `12` or `the-night-the-river-came-to-town`.",
-            ["id"] = "The numeric id.",
-            ["limit"] = "Items per page, 1 to 100 (default 20).",
-            ["offset"] = "How many items to skip (default 0). The response's `nextOffset` is the next page's offset, null on the last page.",
-            ["articleId"] = "Only comments on this article.",
+            ["article"] = ("The article's numeric id or its slug.", "the-night-the-river-came-to-town"),
+            ["id"] = ("The numeric id.", "1"),
+            ["limit"] = ("Items per page, 1 to 100 (default 20).", "20"),
+            ["cursor"] = ("The `nextCursor` of the previous page (opaque). Keep the other parameters the same while following it.", null),
+            ["offset"] = ("Skip this many items: at most 1000 and not with `cursor` (for short jumps; walk long lists by cursor).", null),
+            ["count"] = ("`true` adds `totalCount` to the page.", "true"),
+            ["articleId"] = ("Only comments on this article.", null),
+            ["q"] = ("Full-text search over title, standfirst, byline, section headings and bodies, ranked by relevance. FTS5 syntax: words, \"quoted phrases\", OR, NOT, prefix*.", "river flood"),
+            ["byline"] = ("Only articles whose byline contains this text (case-insensitive for ASCII).", "Penrose"),
+            ["publishedAfter"] = ("Only articles published after this instant (ISO 8601).", "2026-11-01T00:00:00Z"),
+            ["publishedBefore"] = ("Only articles published before this instant (ISO 8601).", "2026-12-01T00:00:00Z"),
+            ["sort"] = ("`-publishedAt` (newest first, the default), `publishedAt`, `-updatedAt`, `title`, or `relevance` (the default when `q` is given).", "-publishedAt"),
+            ["include"] = ("Parts to embed, comma-separated: `sections`, `pullQuotes` (and `comments` on a single article).", "sections,pullQuotes"),
         };
+
+        private static void AddConditionalHeaders(OpenApiOperation operation, IList<object> metadata)
+        {
+            operation.Parameters ??= [];
+            if (metadata.OfType<HonoursIfMatch>().Any())
+            {
+                operation.Parameters.Add(new OpenApiParameter
+                {
+                    Name = "If-Match",
+                    In = ParameterLocation.Header,
+                    Description = "The ETag you last read. The write happens only if the resource is still exactly that (else 412 with the current version). Optional unless the server sets Cms:RequireIfMatch (then 428 without it).",
+                    Schema = new OpenApiSchema { Type = JsonSchemaType.String },
+                });
+            }
+
+            if (operation.Responses?.ContainsKey("304") == true)
+            {
+                operation.Parameters.Add(new OpenApiParameter
+                {
+                    Name = "If-None-Match",
+                    In = ParameterLocation.Header,
+                    Description = "The ETag of your cached copy: 304 Not Modified, with no body, while it is still current.",
+                    Schema = new OpenApiSchema { Type = JsonSchemaType.String },
+                });
+                if (operation.Responses["304"] is OpenApiResponse notModified)
+                {
+                    notModified.Description = "Not Modified: your copy (If-None-Match) is current.";
+                }
+            }
+
+            if (operation.Responses?.TryGetValue("412", out var stale) == true && stale is OpenApiResponse staleResponse)
+            {
+                staleResponse.Description = "If-Match did not match: someone changed it since you read it. The problem names `currentVersion` and `currentETag`.";
+            }
+
+            if (operation.Responses?.TryGetValue("428", out var missing) == true && missing is OpenApiResponse missingResponse)
+            {
+                missingResponse.Description = "If-Match is required on this server (Cms:RequireIfMatch) and was not sent.";
+            }
+        }
 
         private static void DescribeParameters(OpenApiOperation operation, OperationFilterContext context)
         {
@@ -137,15 +186,21 @@ public static class OpenApi
                     continue;
                 }
 
-                if (ParameterDescriptions.TryGetValue(parameter.Name, out var description))
+                if (ParameterDescriptions.TryGetValue(parameter.Name, out var described))
                 {
-                    parameter.Description = description;
+                    parameter.Description = described.Description;
+                    if (described.Example is not null)
+                    {
+                        parameter.Example = long.TryParse(described.Example, out var number) ? System.Text.Json.Nodes.JsonValue.Create(number)
+                            : bool.TryParse(described.Example, out var flag) ? System.Text.Json.Nodes.JsonValue.Create(flag)
+                            : System.Text.Json.Nodes.JsonValue.Create(described.Example);
+                    }
                 }
 
                 if (parameter.Name == "status" && parameter.Schema is OpenApiSchema schema)
                 {
                     var isComments = context.ApiDescription.RelativePath?.Contains("comments", StringComparison.Ordinal) == true;
-                    string[] values = isComments ? ["pending", "approved", "spam", "rejected"] : ["draft", "published", "archived"];
+                    string[] values = isComments ? ["pending", "approved", "spam", "rejected"] : ["draft", "scheduled", "published", "archived"];
                     schema.Enum = values.Select(v => (System.Text.Json.Nodes.JsonNode)System.Text.Json.Nodes.JsonValue.Create(v)).ToList();
                     parameter.Description = isComments
                         ? "Only comments with this status (with a key; the public sees approved comments only)."

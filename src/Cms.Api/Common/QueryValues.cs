@@ -31,3 +31,14 @@ public static class QueryValues
 
     public static string ToText<T>(T value) where T : struct, Enum => JsonNamingPolicy.CamelCase.ConvertName(value.ToString());
 }
+
+public static class ErrorDictionaries
+{
+    public static void Merge(this IDictionary<string, string[]> errors, IDictionary<string, string[]> more)
+    {
+        foreach (var (key, messages) in more)
+        {
+            errors[key] = errors.TryGetValue(key, out var existing) ? [.. existing, .. messages] : messages;
+        }
+    }
+}

@@ -2,8 +2,6 @@ using Cms.Api.Articles;
 using Cms.Api.Common;
 using FluentValidation;
 using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.AspNetCore.Http.Json;
-using Microsoft.Extensions.Options;
 
 namespace Cms.Api.PullQuotes;
 
@@ -38,29 +36,37 @@ public static class PullQuoteEndpoints
         quotes.MapPut("{id}", ReplacePullQuote)
             .WithName(nameof(ReplacePullQuote))
             .WithSummary("Replace a pull-quote")
-            .WithDescription("Omitted optional fields are cleared.")
+            .WithDescription("Omitted optional fields are cleared. Honours `If-Match`.")
             .Validate<PullQuoteRequest>()
+            .WritePreconditions()
+            .Produces<PullQuoteResponse>()
             .ProducesProblem(StatusCodes.Status404NotFound)
             .RequireAuthorization();
 
         quotes.MapPatch("{id}", PatchPullQuote)
             .WithName(nameof(PatchPullQuote))
             .WithSummary("Change some of a pull-quote's fields (JSON Merge Patch)")
+            .WithDescription("Honours `If-Match`.")
             .Accepts<PullQuoteRequest>(MergePatch.MediaType, "application/json")
             .ProducesValidationProblem()
+            .WritePreconditions()
+            .Produces<PullQuoteResponse>()
             .ProducesProblem(StatusCodes.Status404NotFound)
             .RequireAuthorization();
 
         quotes.MapDelete("{id}", DeletePullQuote)
             .WithName(nameof(DeletePullQuote))
             .WithSummary("Delete a pull-quote")
+            .WithDescription("Honours `If-Match`.")
+            .WritePreconditions()
+            .Produces(StatusCodes.Status204NoContent)
             .ProducesProblem(StatusCodes.Status404NotFound)
             .RequireAuthorization();
 
         return routes;
     }
 
-    internal static async Task<Results<Ok<ItemList<PullQuoteResponse>>, ProblemHttpResult>> ListPullQuotes(
+    internal static async Task<Results<CachedJson<ItemList<PullQuoteResponse>>, ProblemHttpResult>> ListPullQuotes(
         string article, HttpContext context, ArticleStore articles, PullQuoteStore store, CancellationToken cancellationToken)
     {
         var found = await articles.FindVisibleAsync(article, context, cancellationToken);
@@ -69,12 +75,15 @@ public static class PullQuoteEndpoints
             return Problems.NotFound($"article '{article}'");
         }
 
-        var rows = await store.ListAsync(found.Id, cancellationToken);
-        return TypedResults.Ok(new ItemList<PullQuoteResponse>(rows.Select(r => r.ToResponse()).ToList()));
+        var items = (await store.ListAsync(found.Id, cancellationToken)).Select(r => r.ToResponse()).ToList();
+        return new CachedJson<ItemList<PullQuoteResponse>>(
+            new ItemList<PullQuoteResponse>(items),
+            items.Count == 0 ? found.UpdatedAt : items.Max(q => q.UpdatedAt),
+            [$"article-{found.Id}", $"pull-quotes-article-{found.Id}", .. items.Select(q => $"pull-quote-{q.Id}")]);
     }
 
     internal static async Task<Results<Created<PullQuoteResponse>, ValidationProblem, ProblemHttpResult>> CreatePullQuote(
-        string article, PullQuoteRequest request, HttpContext context, ArticleStore articles, PullQuoteStore store, CancellationToken cancellationToken)
+        string article, PullQuoteRequest request, HttpContext context, ArticleStore articles, PullQuoteStore store, ETags etags, CancellationToken cancellationToken)
     {
         var found = await articles.FindVisibleAsync(article, context, cancellationToken);
         if (found is null)
@@ -83,51 +92,61 @@ public static class PullQuoteEndpoints
         }
 
         var write = await store.CreateAsync(found.Id, request, cancellationToken);
-        return write.Row is { } row
-            ? TypedResults.Created($"/api/v1/pull-quotes/{row.Id}", row.ToResponse())
-            : Problems.Invalid(write.ErrorField!, write.Error!);
+        if (write.Row is not { } row)
+        {
+            return Problems.Invalid(write.ErrorField!, write.Error!);
+        }
+
+        var response = row.ToResponse();
+        context.Response.Headers.ETag = etags.Of(response);
+        return TypedResults.Created($"/api/v1/pull-quotes/{row.Id}", response);
     }
 
-    internal static async Task<Results<Ok<PullQuoteResponse>, ProblemHttpResult>> GetPullQuote(
+    internal static async Task<Results<CachedJson<PullQuoteResponse>, ProblemHttpResult>> GetPullQuote(
         long id, HttpContext context, PullQuoteStore store, CancellationToken cancellationToken)
     {
         var row = await store.FindAsync(id, cancellationToken);
         return row is not null && ArticleVisibility.IsVisible(row.ArticleStatus, context)
-            ? TypedResults.Ok(row.ToResponse())
+            ? new CachedJson<PullQuoteResponse>(row.ToResponse(), row.UpdatedAt, [$"pull-quote-{row.Id}", $"article-{row.ArticleId}"])
             : Problems.NotFound($"pull-quote {id}");
     }
 
-    internal static async Task<Results<Ok<PullQuoteResponse>, ValidationProblem, ProblemHttpResult>> ReplacePullQuote(
-        long id, PullQuoteRequest request, PullQuoteStore store, CancellationToken cancellationToken)
-    {
-        var write = await store.UpdateAsync(id, request, cancellationToken);
-        if (write.Row is { } row)
-        {
-            return TypedResults.Ok(row.ToResponse());
-        }
+    internal static Task<IResult> ReplacePullQuote(
+        long id, PullQuoteRequest request, HttpContext context, PullQuoteStore store, ETags etags, CancellationToken cancellationToken) =>
+        Write(id, _ => request, context, store, etags, cancellationToken);
 
-        return write.Error is null ? Problems.NotFound($"pull-quote {id}") : Problems.Invalid(write.ErrorField!, write.Error);
+    internal static async Task<IResult> PatchPullQuote(
+        long id, MergePatchDocument patch, HttpContext context, PullQuoteStore store, IValidator<PullQuoteRequest> validator, ETags etags, CancellationToken cancellationToken)
+    {
+        IDictionary<string, string[]>? errors = null;
+        var result = await Write(
+            id, current => MergePatch.ApplyAndValidate(current.ToRequest(), patch, validator, etags.SerializerOptions, out errors),
+            context, store, etags, cancellationToken);
+        return errors is null ? result : Validation.Problem(errors);
     }
 
-    internal static async Task<Results<Ok<PullQuoteResponse>, ValidationProblem, ProblemHttpResult>> PatchPullQuote(
-        long id, MergePatchDocument patch, PullQuoteStore store, IValidator<PullQuoteRequest> validator, IOptions<JsonOptions> json, CancellationToken cancellationToken)
+    internal static async Task<IResult> DeletePullQuote(long id, HttpContext context, PullQuoteStore store, ETags etags, CancellationToken cancellationToken)
     {
-        var current = await store.FindAsync(id, cancellationToken);
-        if (current is null)
+        var ifMatch = IfMatch.From(context.Request);
+        if (PreconditionResults.RequireIfConfigured(context, ifMatch) is { } required)
         {
-            return Problems.NotFound($"pull-quote {id}");
+            return required;
         }
 
-        var (request, problem) = await MergePatch.ApplyAndValidateAsync(current.ToRequest(), patch, validator, json.Value.SerializerOptions, cancellationToken);
-        if (problem is not null)
-        {
-            return problem;
-        }
-
-        return await ReplacePullQuote(id, request!, store, cancellationToken);
+        var write = await store.DeleteAsync(id, row => ifMatch.Matches(etags.Of(row.ToResponse())), cancellationToken);
+        return write.ToHttp(context, etags, $"pull-quote {id}", r => r.ToResponse(), q => q.Version, _ => TypedResults.NoContent());
     }
 
-    internal static async Task<Results<NoContent, ProblemHttpResult>> DeletePullQuote(
-        long id, PullQuoteStore store, CancellationToken cancellationToken) =>
-        await store.DeleteAsync(id, cancellationToken) ? TypedResults.NoContent() : Problems.NotFound($"pull-quote {id}");
+    private static async Task<IResult> Write(
+        long id, Func<PullQuoteRow, PullQuoteRequest?> change, HttpContext context, PullQuoteStore store, ETags etags, CancellationToken cancellationToken)
+    {
+        var ifMatch = IfMatch.From(context.Request);
+        if (PreconditionResults.RequireIfConfigured(context, ifMatch) is { } required)
+        {
+            return required;
+        }
+
+        var write = await store.UpdateAsync(id, change, row => ifMatch.Matches(etags.Of(row.ToResponse())), cancellationToken);
+        return write.ToHttp(context, etags, $"pull-quote {id}", r => r.ToResponse(), q => q.Version, TypedResults.Ok);
+    }
 }

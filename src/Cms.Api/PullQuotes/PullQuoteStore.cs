@@ -28,7 +28,7 @@ internal sealed class PullQuoteRow
 
 internal sealed partial class PullQuoteStore(CmsDatabase database, TimeProvider clock)
 {
-    private const string Columns = """
+    internal const string Columns = """
         q.id, q.article_id, q.section_id, q.text, q.attribution, q.after_paragraph, q.created_at, q.updated_at, q.version,
         a.status AS article_status
         """;
@@ -91,12 +91,23 @@ internal sealed partial class PullQuoteStore(CmsDatabase database, TimeProvider 
         return new WriteResult<PullQuoteRow>(row);
     }
 
-    public async Task<WriteResult<PullQuoteRow>> UpdateAsync(long id, PullQuoteRequest request, CancellationToken cancellationToken)
+    public async Task<WriteResult<PullQuoteRow>> UpdateAsync(
+        long id, Func<PullQuoteRow, PullQuoteRequest?> change, Func<PullQuoteRow, bool> precondition, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
         await using var transaction = CmsDatabase.BeginWrite(connection);
         var current = await connection.QuerySingleOrDefaultAsync<PullQuoteRow>(SelectById, new { Id = id }, transaction);
         if (current is null)
+        {
+            return WriteResult<PullQuoteRow>.NotFound;
+        }
+
+        if (!precondition(current))
+        {
+            return WriteResult<PullQuoteRow>.Stale(current);
+        }
+
+        if (change(current) is not { } request)
         {
             return WriteResult<PullQuoteRow>.NotFound;
         }
@@ -126,10 +137,24 @@ internal sealed partial class PullQuoteStore(CmsDatabase database, TimeProvider 
         return new WriteResult<PullQuoteRow>(row);
     }
 
-    public async Task<bool> DeleteAsync(long id, CancellationToken cancellationToken)
+    public async Task<WriteResult<PullQuoteRow>> DeleteAsync(long id, Func<PullQuoteRow, bool> precondition, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
-        return await connection.ExecuteAsync(Delete, new { Id = id }) == 1;
+        await using var transaction = CmsDatabase.BeginWrite(connection);
+        var current = await connection.QuerySingleOrDefaultAsync<PullQuoteRow>(SelectById, new { Id = id }, transaction);
+        if (current is null)
+        {
+            return WriteResult<PullQuoteRow>.NotFound;
+        }
+
+        if (!precondition(current))
+        {
+            return WriteResult<PullQuoteRow>.Stale(current);
+        }
+
+        await connection.ExecuteAsync(Delete, new { Id = id }, transaction);
+        await transaction.CommitAsync(cancellationToken);
+        return new WriteResult<PullQuoteRow>(current);
     }
 
     /// <summary>The section must belong to the same article, and the quote must fall within its paragraphs.</summary>

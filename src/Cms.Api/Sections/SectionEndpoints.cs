@@ -2,8 +2,6 @@ using Cms.Api.Articles;
 using Cms.Api.Common;
 using FluentValidation;
 using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.AspNetCore.Http.Json;
-using Microsoft.Extensions.Options;
 
 namespace Cms.Api.Sections;
 
@@ -17,7 +15,7 @@ public static class SectionEndpoints
         byArticle.MapGet("", ListSections)
             .WithName(nameof(ListSections))
             .WithSummary("List an article's sections in order")
-            .WithDescription("`article` is the numeric id or the slug. Sections of drafts and archived articles need a key.")
+            .WithDescription("`article` is the numeric id or the slug. Sections of unpublished articles need a key.")
             .ProducesProblem(StatusCodes.Status404NotFound)
             .AllowAnonymous();
 
@@ -46,30 +44,37 @@ public static class SectionEndpoints
         sections.MapPut("{id}", ReplaceSection)
             .WithName(nameof(ReplaceSection))
             .WithSummary("Replace a section")
-            .WithDescription("Replaces heading and body (an omitted heading is cleared). A different `position` moves the section; omitted keeps it.")
+            .WithDescription("Replaces heading and body (an omitted heading is cleared). A different `position` moves the section; omitted keeps it. Honours `If-Match`.")
             .Validate<SectionRequest>()
+            .WritePreconditions()
+            .Produces<SectionResponse>()
             .ProducesProblem(StatusCodes.Status404NotFound)
             .RequireAuthorization();
 
         sections.MapPatch("{id}", PatchSection)
             .WithName(nameof(PatchSection))
             .WithSummary("Change some of a section's fields (JSON Merge Patch)")
+            .WithDescription("E.g. `{\"position\":1}` to move it to the top. Honours `If-Match`.")
             .Accepts<SectionRequest>(MergePatch.MediaType, "application/json")
             .ProducesValidationProblem()
+            .WritePreconditions()
+            .Produces<SectionResponse>()
             .ProducesProblem(StatusCodes.Status404NotFound)
             .RequireAuthorization();
 
         sections.MapDelete("{id}", DeleteSection)
             .WithName(nameof(DeleteSection))
             .WithSummary("Delete a section")
-            .WithDescription("The sections after it move up one. Pull-quotes placed in it stay on the article, unplaced.")
+            .WithDescription("The sections after it move up one. Pull-quotes placed in it stay on the article, unplaced. Honours `If-Match`.")
+            .WritePreconditions()
+            .Produces(StatusCodes.Status204NoContent)
             .ProducesProblem(StatusCodes.Status404NotFound)
             .RequireAuthorization();
 
         return routes;
     }
 
-    internal static async Task<Results<Ok<ItemList<SectionResponse>>, ProblemHttpResult>> ListSections(
+    internal static async Task<Results<CachedJson<ItemList<SectionResponse>>, ProblemHttpResult>> ListSections(
         string article, HttpContext context, ArticleStore articles, SectionStore store, CancellationToken cancellationToken)
     {
         var found = await articles.FindVisibleAsync(article, context, cancellationToken);
@@ -78,12 +83,15 @@ public static class SectionEndpoints
             return Problems.NotFound($"article '{article}'");
         }
 
-        var rows = await store.ListAsync(found.Id, cancellationToken);
-        return TypedResults.Ok(new ItemList<SectionResponse>(rows.Select(r => r.ToResponse()).ToList()));
+        var items = (await store.ListAsync(found.Id, cancellationToken)).Select(r => r.ToResponse()).ToList();
+        return new CachedJson<ItemList<SectionResponse>>(
+            new ItemList<SectionResponse>(items),
+            items.Count == 0 ? found.UpdatedAt : items.Max(s => s.UpdatedAt),
+            [$"article-{found.Id}", $"sections-article-{found.Id}", .. items.Select(s => $"section-{s.Id}")]);
     }
 
     internal static async Task<Results<Created<SectionResponse>, ValidationProblem, ProblemHttpResult>> CreateSection(
-        string article, SectionRequest request, HttpContext context, ArticleStore articles, SectionStore store, CancellationToken cancellationToken)
+        string article, SectionRequest request, HttpContext context, ArticleStore articles, SectionStore store, ETags etags, CancellationToken cancellationToken)
     {
         var found = await articles.FindVisibleAsync(article, context, cancellationToken);
         if (found is null)
@@ -92,9 +100,14 @@ public static class SectionEndpoints
         }
 
         var write = await store.CreateAsync(found.Id, request, cancellationToken);
-        return write.Row is { } row
-            ? TypedResults.Created($"/api/v1/sections/{row.Id}", row.ToResponse())
-            : Problems.Invalid(write.ErrorField!, write.Error!);
+        if (write.Row is not { } row)
+        {
+            return Problems.Invalid(write.ErrorField!, write.Error!);
+        }
+
+        var response = row.ToResponse();
+        context.Response.Headers.ETag = etags.Of(response);
+        return TypedResults.Created($"/api/v1/sections/{row.Id}", response);
     }
 
     internal static async Task<Results<Ok<ItemList<SectionResponse>>, ValidationProblem, ProblemHttpResult>> ReorderSections(
@@ -112,46 +125,51 @@ public static class SectionEndpoints
             : Problems.Invalid("sectionIds", error!);
     }
 
-    internal static async Task<Results<Ok<SectionResponse>, ProblemHttpResult>> GetSection(
+    internal static async Task<Results<CachedJson<SectionResponse>, ProblemHttpResult>> GetSection(
         long id, HttpContext context, SectionStore store, CancellationToken cancellationToken)
     {
         var row = await store.FindAsync(id, cancellationToken);
         return row is not null && ArticleVisibility.IsVisible(row.ArticleStatus, context)
-            ? TypedResults.Ok(row.ToResponse())
+            ? new CachedJson<SectionResponse>(row.ToResponse(), row.UpdatedAt, [$"section-{row.Id}", $"article-{row.ArticleId}"])
             : Problems.NotFound($"section {id}");
     }
 
-    internal static async Task<Results<Ok<SectionResponse>, ValidationProblem, ProblemHttpResult>> ReplaceSection(
-        long id, SectionRequest request, SectionStore store, CancellationToken cancellationToken)
-    {
-        var write = await store.UpdateAsync(id, request, cancellationToken);
-        if (write.Row is { } row)
-        {
-            return TypedResults.Ok(row.ToResponse());
-        }
+    internal static Task<IResult> ReplaceSection(
+        long id, SectionRequest request, HttpContext context, SectionStore store, ETags etags, CancellationToken cancellationToken) =>
+        Write(id, _ => request, context, store, etags, cancellationToken);
 
-        return write.Error is null ? Problems.NotFound($"section {id}") : Problems.Invalid(write.ErrorField!, write.Error);
+    internal static async Task<IResult> PatchSection(
+        long id, MergePatchDocument patch, HttpContext context, SectionStore store, IValidator<SectionRequest> validator, ETags etags, CancellationToken cancellationToken)
+    {
+        IDictionary<string, string[]>? errors = null;
+        var result = await Write(
+            id, current => MergePatch.ApplyAndValidate(current.ToRequest(), patch, validator, etags.SerializerOptions, out errors),
+            context, store, etags, cancellationToken);
+        return errors is null ? result : Validation.Problem(errors);
     }
 
-    internal static async Task<Results<Ok<SectionResponse>, ValidationProblem, ProblemHttpResult>> PatchSection(
-        long id, MergePatchDocument patch, SectionStore store, IValidator<SectionRequest> validator, IOptions<JsonOptions> json, CancellationToken cancellationToken)
+    internal static async Task<IResult> DeleteSection(long id, HttpContext context, SectionStore store, ETags etags, CancellationToken cancellationToken)
     {
-        var current = await store.FindAsync(id, cancellationToken);
-        if (current is null)
+        var ifMatch = IfMatch.From(context.Request);
+        if (PreconditionResults.RequireIfConfigured(context, ifMatch) is { } required)
         {
-            return Problems.NotFound($"section {id}");
+            return required;
         }
 
-        var (request, problem) = await MergePatch.ApplyAndValidateAsync(current.ToRequest(), patch, validator, json.Value.SerializerOptions, cancellationToken);
-        if (problem is not null)
-        {
-            return problem;
-        }
-
-        return await ReplaceSection(id, request!, store, cancellationToken);
+        var write = await store.DeleteAsync(id, row => ifMatch.Matches(etags.Of(row.ToResponse())), cancellationToken);
+        return write.ToHttp(context, etags, $"section {id}", r => r.ToResponse(), s => s.Version, _ => TypedResults.NoContent());
     }
 
-    internal static async Task<Results<NoContent, ProblemHttpResult>> DeleteSection(
-        long id, SectionStore store, CancellationToken cancellationToken) =>
-        await store.DeleteAsync(id, cancellationToken) ? TypedResults.NoContent() : Problems.NotFound($"section {id}");
+    private static async Task<IResult> Write(
+        long id, Func<SectionRow, SectionRequest?> change, HttpContext context, SectionStore store, ETags etags, CancellationToken cancellationToken)
+    {
+        var ifMatch = IfMatch.From(context.Request);
+        if (PreconditionResults.RequireIfConfigured(context, ifMatch) is { } required)
+        {
+            return required;
+        }
+
+        var write = await store.UpdateAsync(id, change, row => ifMatch.Matches(etags.Of(row.ToResponse())), cancellationToken);
+        return write.ToHttp(context, etags, $"section {id}", r => r.ToResponse(), s => s.Version, TypedResults.Ok);
+    }
 }

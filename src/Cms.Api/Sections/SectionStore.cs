@@ -30,7 +30,7 @@ internal sealed class SectionRow
 /// </summary>
 internal sealed class SectionStore(CmsDatabase database, TimeProvider clock)
 {
-    private const string Columns = """
+    internal const string Columns = """
         s.id, s.article_id, s.position, s.heading, s.body, s.created_at, s.updated_at, s.version, a.status AS article_status
         """;
 
@@ -110,13 +110,27 @@ internal sealed class SectionStore(CmsDatabase database, TimeProvider clock)
         return new WriteResult<SectionRow>(row);
     }
 
-    /// <summary>Replaces heading and body; a new position moves the section and shifts the ones between.</summary>
-    public async Task<WriteResult<SectionRow>> UpdateAsync(long id, SectionRequest request, CancellationToken cancellationToken)
+    /// <summary>
+    /// Replaces heading and body with <paramref name="change"/>(current), inside the transaction (a null change
+    /// abandons the write); a new position moves the section and shifts the ones between.
+    /// </summary>
+    public async Task<WriteResult<SectionRow>> UpdateAsync(
+        long id, Func<SectionRow, SectionRequest?> change, Func<SectionRow, bool> precondition, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
         await using var transaction = CmsDatabase.BeginWrite(connection);
         var current = await connection.QuerySingleOrDefaultAsync<SectionRow>(SelectById, new { Id = id }, transaction);
         if (current is null)
+        {
+            return WriteResult<SectionRow>.NotFound;
+        }
+
+        if (!precondition(current))
+        {
+            return WriteResult<SectionRow>.Stale(current);
+        }
+
+        if (change(current) is not { } request)
         {
             return WriteResult<SectionRow>.NotFound;
         }
@@ -153,21 +167,26 @@ internal sealed class SectionStore(CmsDatabase database, TimeProvider clock)
         return new WriteResult<SectionRow>(row);
     }
 
-    public async Task<bool> DeleteAsync(long id, CancellationToken cancellationToken)
+    public async Task<WriteResult<SectionRow>> DeleteAsync(long id, Func<SectionRow, bool> precondition, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
         await using var transaction = CmsDatabase.BeginWrite(connection);
         var current = await connection.QuerySingleOrDefaultAsync<SectionRow>(SelectById, new { Id = id }, transaction);
         if (current is null)
         {
-            return false;
+            return WriteResult<SectionRow>.NotFound;
+        }
+
+        if (!precondition(current))
+        {
+            return WriteResult<SectionRow>.Stale(current);
         }
 
         await connection.ExecuteAsync(DetachPullQuotes, new { Id = id }, transaction);
         await connection.ExecuteAsync(Delete, new { Id = id }, transaction);
         await ShiftAsync(connection, transaction, current.ArticleId, current.Position + 1, int.MaxValue, -1, Timestamps.Now(clock));
         await transaction.CommitAsync(cancellationToken);
-        return true;
+        return new WriteResult<SectionRow>(current);
     }
 
     /// <summary>Puts the article's sections in the given order. The ids must be exactly the article's sections.</summary>

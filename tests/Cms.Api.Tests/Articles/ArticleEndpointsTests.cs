@@ -65,8 +65,8 @@ public sealed class ArticleEndpointsTests : ApiTest
     [TestCase("""{"title":"ok","slug":"Not A Slug"}""", "slug", "lowercase")]
     [TestCase("""{"title":"ok","slug":"12345"}""", "slug", "all digits")]
     [TestCase("""{"title":"ok","slug":"-edge-"}""", "slug", "hyphens")]
-    [TestCase("""{"title":"ok","status":"live"}""", "status", "draft, published, archived")]
-    [TestCase("""{"title":"ok","status":1}""", "status", "draft, published, archived")]
+    [TestCase("""{"title":"ok","status":"live"}""", "status", "draft, scheduled, published, archived")]
+    [TestCase("""{"title":"ok","status":1}""", "status", "draft, scheduled, published, archived")]
     [TestCase("""{"title":5}""", "title", "a string")]
     [TestCase("""{"title":"ok","tittle":"typo"}""", "tittle", "Unknown field")]
     public async Task Create_rejects_invalid_fields_with_a_message_per_field(string json, string field, string message)
@@ -195,24 +195,25 @@ public sealed class ArticleEndpointsTests : ApiTest
         }
 
         var first = await Read<ListPage>(await Public.GetAsync("/api/v1/articles?limit=2"));
-        var last = await Read<ListPage>(await Public.GetAsync("/api/v1/articles?limit=2&offset=4"));
+        var byOffset = await Read<ListPage>(await Public.GetAsync("/api/v1/articles?limit=2&offset=4"));
 
         Assert.Multiple(() =>
         {
             Assert.That(first.Items.Select(a => a.Title), Is.EqualTo(new[] { "Story 5", "Story 4" }));
-            Assert.That(first.NextOffset, Is.EqualTo(2));
-            Assert.That(last.Items.Select(a => a.Title), Is.EqualTo(new[] { "Story 1" }));
-            Assert.That(last.NextOffset, Is.Null);
+            Assert.That(first.NextCursor, Is.Not.Null);
+            Assert.That(byOffset.Items.Select(a => a.Title), Is.EqualTo(new[] { "Story 1" }));
+            Assert.That(byOffset.NextCursor, Is.Null);
         });
     }
 
     [TestCase("limit=0", "limit", "between 1 and 100")]
     [TestCase("limit=101", "limit", "between 1 and 100")]
     [TestCase("limit=abc", "limit", "whole number")]
-    [TestCase("offset=-1", "offset", "0 or more")]
+    [TestCase("offset=-1", "offset", "between 0 and 1000")]
+    [TestCase("offset=1001", "offset", "nextCursor")]
     [TestCase("offset=1.5", "offset", "whole number")]
-    [TestCase("status=1", "status", "draft, published, archived")]
-    [TestCase("status=live", "status", "draft, published, archived")]
+    [TestCase("status=1", "status", "draft, scheduled, published, archived")]
+    [TestCase("status=live", "status", "draft, scheduled, published, archived")]
     public async Task List_rejects_bad_query_values(string query, string field, string message)
     {
         var messages = await ExpectFieldError(await Editor.GetAsync($"/api/v1/articles?{query}"), field);
@@ -352,7 +353,7 @@ public sealed class ArticleEndpointsTests : ApiTest
         });
     }
 
-    private sealed record ListPage(List<ArticleItem> Items, int Limit, int Offset, int? NextOffset);
+    private sealed record ListPage(List<ArticleItem> Items, string? NextCursor, long? TotalCount);
 
     private sealed record ArticleItem(long Id, string Title, string Status);
 }

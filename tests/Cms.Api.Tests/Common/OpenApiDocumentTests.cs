@@ -32,7 +32,7 @@ public sealed class OpenApiDocumentTests : ApiTest
             .SelectMany(path => path.Value!.AsObject().Select(op => (Name: $"{op.Key.ToUpperInvariant()} {path.Key}", Operation: op.Value!)))
             .ToList();
 
-        Assert.That(operations, Has.Count.EqualTo(26));
+        Assert.That(operations, Has.Count.EqualTo(28));
         Assert.Multiple(() =>
         {
             foreach (var (name, operation) in operations)

@@ -18,7 +18,7 @@ public sealed class ValidatorTests
     [Test]
     public void Article_needs_a_title_and_a_well_formed_slug()
     {
-        var validator = new ArticleValidator();
+        var validator = new ArticleValidator(TimeProvider.System);
 
         Assert.Multiple(() =>
         {

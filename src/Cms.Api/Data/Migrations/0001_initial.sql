@@ -7,7 +7,7 @@ CREATE TABLE articles (
     title        TEXT    NOT NULL,
     standfirst   TEXT,
     byline       TEXT,
-    status       TEXT    NOT NULL DEFAULT 'draft' CHECK (status IN ('draft', 'published', 'archived')),
+    status       TEXT    NOT NULL DEFAULT 'draft' CHECK (status IN ('draft', 'scheduled', 'published', 'archived')),
     published_at TEXT,
     created_at   TEXT    NOT NULL,
     updated_at   TEXT    NOT NULL,

@@ -1,0 +1,171 @@
+using System.Globalization;
+using System.Net;
+using System.Text;
+using Cms.Api.Common;
+using Cms.Api.Data;
+using Cms.Api.PullQuotes;
+using Cms.Api.Sections;
+using Dapper;
+using Microsoft.Data.Sqlite;
+
+namespace Cms.Api.Articles;
+
+/// <summary>One list order: its SQL key, direction, and how to read the key back from a row for the cursor.</summary>
+internal sealed record ArticleSort(string Name, string KeySql, bool Descending, string CursorKeySql, Func<ArticleRow, string> KeyOf)
+{
+    // Newest first means by publication, or by creation for articles never published.
+    private const string PublishedKey = "COALESCE(a.published_at, a.created_at)";
+
+    public static readonly IReadOnlyDictionary<string, ArticleSort> ByName = new[]
+    {
+        new ArticleSort("-publishedAt", PublishedKey, true, "@CursorKey", r => Timestamps.ToText(r.PublishedAt ?? r.CreatedAt)),
+        new ArticleSort("publishedAt", PublishedKey, false, "@CursorKey", r => Timestamps.ToText(r.PublishedAt ?? r.CreatedAt)),
+        new ArticleSort("-updatedAt", "a.updated_at", true, "@CursorKey", r => Timestamps.ToText(r.UpdatedAt)),
+        new ArticleSort("title", "a.title COLLATE NOCASE", false, "@CursorKey", r => r.Title),
+    }.ToDictionary(s => s.Name);
+
+    /// <summary>Search results, best match first (bm25: lower is better). Title counts most, then standfirst, headings, byline, body.</summary>
+    public static readonly ArticleSort Relevance = new(
+        "relevance", "bm25(articles_fts, 10.0, 5.0, 2.0, 3.0, 1.0)", false, "CAST(@CursorKey AS REAL)",
+        r => r.Score!.Value.ToString("R", CultureInfo.InvariantCulture));
+
+    public const string Default = "-publishedAt";
+}
+
+/// <summary>What a caller asked of GET /articles, after validation.</summary>
+internal sealed record ArticleListQuery(
+    string? Status,
+    string? Search,
+    string? Byline,
+    DateTimeOffset? PublishedAfter,
+    DateTimeOffset? PublishedBefore,
+    ArticleSort Sort,
+    ListParameters Paging,
+    ArticleIncludes Includes);
+
+internal sealed record ArticleListResult(
+    IReadOnlyList<ArticleRow> Rows,
+    long? TotalCount,
+    ILookup<long, SectionRow> Sections,
+    ILookup<long, PullQuoteRow> PullQuotes,
+    IReadOnlyDictionary<long, string> Snippets);
+
+/// <summary>Thrown when the search text is not valid FTS5 query syntax.</summary>
+internal sealed class SearchSyntaxException(string message) : Exception(message);
+
+/// <summary>
+/// Builds and runs the article list: filters, keyset paging on an indexed order, optional full-text search
+/// and includes, all in one command. Only whitelisted SQL fragments are concatenated; every value is a parameter.
+/// </summary>
+internal sealed class ArticleListReader(CmsDatabase database)
+{
+    // Private-use characters mark matches inside snippet(); the text is HTML-escaped before they become <mark>.
+    private const char MarkStart = '\uE000';
+    private const char MarkEnd = '\uE001';
+
+    public async Task<ArticleListResult> ReadAsync(ArticleListQuery query, CancellationToken cancellationToken)
+    {
+        var filters = new StringBuilder();
+        var from = "articles a";
+        if (query.Search is not null)
+        {
+            from += " JOIN articles_fts ON articles_fts.rowid = a.id";
+            filters.Append(" AND articles_fts MATCH @Search");
+        }
+
+        if (query.Status is not null)
+        {
+            filters.Append(" AND a.status = @Status");
+        }
+
+        if (query.Byline is not null)
+        {
+            filters.Append(" AND instr(lower(a.byline), lower(@Byline)) > 0");
+        }
+
+        if (query.PublishedAfter is not null)
+        {
+            filters.Append(" AND a.published_at > @PublishedAfter");
+        }
+
+        if (query.PublishedBefore is not null)
+        {
+            filters.Append(" AND a.published_at < @PublishedBefore");
+        }
+
+        var sort = query.Sort;
+        var direction = sort.Descending ? "DESC" : "ASC";
+        var keyset = query.Paging.After is null
+            ? string.Empty
+            : $" AND ({sort.KeySql}, a.id) {(sort.Descending ? "<" : ">")} ({sort.CursorKeySql}, @CursorId)";
+        var score = query.Search is null ? "NULL" : ArticleSort.Relevance.KeySql;
+        var page = $"""
+            SELECT {ArticleStore.Columns}, {score} AS score FROM {from}
+            WHERE 1 = 1{filters}{keyset}
+            ORDER BY {sort.KeySql} {direction}, a.id {direction}
+            LIMIT @Fetch OFFSET @Offset
+            """;
+
+        var statements = new List<string> { page };
+        if (query.Paging.Count)
+        {
+            statements.Add($"SELECT COUNT(*) FROM {from} WHERE 1 = 1{filters}");
+        }
+
+        if (query.Includes.HasFlag(ArticleIncludes.Sections))
+        {
+            statements.Add($"WITH page AS ({page}) SELECT {SectionStore.Columns} FROM sections s JOIN articles a ON a.id = s.article_id WHERE s.article_id IN (SELECT id FROM page) ORDER BY s.article_id, s.position");
+        }
+
+        if (query.Includes.HasFlag(ArticleIncludes.PullQuotes))
+        {
+            statements.Add($"WITH page AS ({page}) SELECT {PullQuoteStore.Columns} FROM pull_quotes q JOIN articles a ON a.id = q.article_id WHERE q.article_id IN (SELECT id FROM page) ORDER BY q.article_id, q.id");
+        }
+
+        if (query.Search is not null)
+        {
+            statements.Add($"""
+                WITH page AS ({page})
+                SELECT rowid AS Id, snippet(articles_fts, -1, char({(int)MarkStart}), char({(int)MarkEnd}), '…', 24) AS Snippet
+                FROM articles_fts WHERE articles_fts MATCH @Search AND rowid IN (SELECT id FROM page)
+                """);
+        }
+
+        var parameters = new
+        {
+            query.Search,
+            query.Status,
+            query.Byline,
+            query.PublishedAfter,
+            query.PublishedBefore,
+            CursorKey = query.Paging.After?.Key,
+            CursorId = query.Paging.After?.Id,
+            Fetch = query.Paging.FetchCount,
+            query.Paging.Offset,
+        };
+
+        try
+        {
+            await using var connection = await database.OpenAsync(cancellationToken);
+            await using var results = await connection.QueryMultipleAsync(string.Join(";\n", statements), parameters);
+            var rows = (await results.ReadAsync<ArticleRow>()).AsList();
+            long? total = query.Paging.Count ? await results.ReadSingleAsync<long>() : null;
+            var sections = query.Includes.HasFlag(ArticleIncludes.Sections) ? (await results.ReadAsync<SectionRow>()).ToLookup(s => s.ArticleId) : Empty<SectionRow>();
+            var quotes = query.Includes.HasFlag(ArticleIncludes.PullQuotes) ? (await results.ReadAsync<PullQuoteRow>()).ToLookup(q => q.ArticleId) : Empty<PullQuoteRow>();
+            var snippets = query.Search is not null
+                ? (await results.ReadAsync<(long Id, string Snippet)>()).ToDictionary(s => s.Id, s => MarkUp(s.Snippet))
+                : new Dictionary<long, string>();
+            return new ArticleListResult(rows, total, sections, quotes, snippets);
+        }
+        catch (SqliteException exception) when (query.Search is not null && exception.Message.Contains("fts5", StringComparison.OrdinalIgnoreCase))
+        {
+            throw new SearchSyntaxException(exception.Message.Replace("SQLite Error 1: ", string.Empty, StringComparison.Ordinal).Trim('\'', '.', ' '));
+        }
+    }
+
+    private static ILookup<long, T> Empty<T>() => Array.Empty<T>().ToLookup(_ => 0L);
+
+    /// <summary>Escapes the snippet for HTML, then turns the match markers into &lt;mark&gt; tags.</summary>
+    private static string MarkUp(string snippet) =>
+        WebUtility.HtmlEncode(snippet).Replace(MarkStart.ToString(), "<mark>", StringComparison.Ordinal).Replace(MarkEnd.ToString(), "</mark>", StringComparison.Ordinal);
+}

@@ -1,0 +1,102 @@
+using Cms.Api.Common;
+using Microsoft.Extensions.Options;
+
+namespace Cms.Api.Articles;
+
+/// <summary>
+/// Publishes scheduled articles when their <c>publishAt</c> comes, with no request needed. It runs once at
+/// start (catching up on anything that fell due while the service was down), then sleeps until the next due
+/// time — woken early when an article is (re)scheduled — and polls at least every Cms:SchedulerPollInterval.
+/// Time comes from the injected <see cref="TimeProvider"/>, so tests drive it without waiting.
+/// </summary>
+public sealed partial class ScheduledPublisher(
+    IServiceProvider services,
+    TimeProvider clock,
+    IOptions<CmsOptions> options,
+    ILogger<ScheduledPublisher> logger) : BackgroundService
+{
+    private readonly SemaphoreSlim wake = new(0, 1);
+    private TaskCompletionSource<int> nextRun = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    /// <summary>Completes after the next pass over due articles, with how many it published.</summary>
+    public Task<int> NextRunAsync() => Volatile.Read(ref nextRun).Task;
+
+    internal void WakeIfScheduled(ArticleRow row)
+    {
+        if (row.Status == ArticleStatuses.Scheduled)
+        {
+            Wake();
+        }
+    }
+
+    public void Wake()
+    {
+        if (wake.CurrentCount == 0)
+        {
+            try
+            {
+                wake.Release();
+            }
+            catch (SemaphoreFullException)
+            {
+                // Already woken: one pending wake-up is enough.
+            }
+        }
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var store = services.GetRequiredService<ArticleStore>();
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            var published = 0;
+            DateTimeOffset? nextDue = null;
+            try
+            {
+                (published, nextDue) = await store.PublishDueAsync(stoppingToken);
+                if (published > 0)
+                {
+                    LogPublished(logger, published);
+                }
+            }
+            catch (Exception exception) when (exception is not OperationCanceledException)
+            {
+                LogFailed(logger, exception);
+            }
+
+            Interlocked.Exchange(ref nextRun, new TaskCompletionSource<int>(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult(published);
+
+            var delay = options.Value.SchedulerPollInterval;
+            if (nextDue is { } due)
+            {
+                var untilDue = due - clock.GetUtcNow();
+                delay = untilDue < TimeSpan.Zero ? TimeSpan.Zero : untilDue < delay ? untilDue : delay;
+            }
+
+            try
+            {
+                using var wakeOrTimeout = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
+                var sleeping = Task.Delay(delay, clock, wakeOrTimeout.Token);
+                var woken = wake.WaitAsync(wakeOrTimeout.Token);
+                await Task.WhenAny(sleeping, woken);
+                await wakeOrTimeout.CancelAsync();
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+        }
+    }
+
+    public override void Dispose()
+    {
+        wake.Dispose();
+        base.Dispose();
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Published {Count} scheduled article(s)")]
+    private static partial void LogPublished(ILogger logger, int count);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Scheduled publishing failed; retrying at the next poll")]
+    private static partial void LogFailed(ILogger logger, Exception exception);
+}
