@@ -157,11 +157,17 @@ internal sealed class ArticleListReader(CmsDatabase database)
                 : new Dictionary<long, string>();
             return new ArticleListResult(rows, total, sections, quotes, snippets);
         }
-        catch (SqliteException exception) when (query.Search is not null && exception.Message.Contains("fts5", StringComparison.OrdinalIgnoreCase))
+        catch (SqliteException exception) when (query.Search is not null && IsSearchSyntaxError(exception))
         {
             throw new SearchSyntaxException(exception.Message.Replace("SQLite Error 1: ", string.Empty, StringComparison.Ordinal).Trim('\'', '.', ' '));
         }
     }
+
+    // FTS5 reports query syntax problems as plain SQLITE_ERRORs with these messages.
+    private static bool IsSearchSyntaxError(SqliteException exception) =>
+        exception.SqliteErrorCode == 1
+        && new[] { "fts5", "unterminated string", "no such column", "unknown special query" }
+            .Any(m => exception.Message.Contains(m, StringComparison.OrdinalIgnoreCase));
 
     private static ILookup<long, T> Empty<T>() => Array.Empty<T>().ToLookup(_ => 0L);
 

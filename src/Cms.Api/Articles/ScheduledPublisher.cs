@@ -18,6 +18,11 @@ public sealed partial class ScheduledPublisher(
     private readonly SemaphoreSlim wake = new(0, 1);
     private TaskCompletionSource<int> nextRun = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
+    private readonly TaskCompletionSource firstRun = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    /// <summary>Completes after the pass made at start (which catches up on anything due while the service was down).</summary>
+    public Task FirstRun => firstRun.Task;
+
     /// <summary>Completes after the next pass over due articles, with how many it published.</summary>
     public Task<int> NextRunAsync() => Volatile.Read(ref nextRun).Task;
 
@@ -65,6 +70,7 @@ public sealed partial class ScheduledPublisher(
             }
 
             Interlocked.Exchange(ref nextRun, new TaskCompletionSource<int>(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult(published);
+            firstRun.TrySetResult();
 
             var delay = options.Value.SchedulerPollInterval;
             if (nextDue is { } due)

@@ -23,11 +23,28 @@ public sealed class CmsDatabase
 
     public string DataSource { get; }
 
+    private long commandCount;
+
+    /// <summary>
+    /// Commands sent to the database since start: one per Dapper call, however many statements it carries.
+    /// Lets tests prove a page is read in one round trip.
+    /// </summary>
+    public long CommandCount => Interlocked.Read(ref commandCount);
+
     public async Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken = default)
     {
-        var connection = new SqliteConnection(ConnectionString);
+        var connection = new CountingConnection(ConnectionString, this);
         await connection.OpenAsync(cancellationToken);
         return connection;
+    }
+
+    private sealed class CountingConnection(string connectionString, CmsDatabase database) : SqliteConnection(connectionString)
+    {
+        protected override System.Data.Common.DbCommand CreateDbCommand()
+        {
+            Interlocked.Increment(ref database.commandCount);
+            return base.CreateDbCommand();
+        }
     }
 
     /// <summary>
