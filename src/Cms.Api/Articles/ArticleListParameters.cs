@@ -1,4 +1,5 @@
 using Cms.Api.Common;
+using Microsoft.AspNetCore.Mvc;
 
 namespace Cms.Api.Articles;
 
@@ -6,36 +7,47 @@ namespace Cms.Api.Articles;
 public sealed class ArticleListParameters
 {
     /// <summary>draft, scheduled, published or archived (other than published needs a key).</summary>
+    [FromQuery(Name = "status")]
     public string? Status { get; init; }
 
     /// <summary>Full-text search over title, standfirst, byline, headings and bodies (FTS5 syntax: words, "phrases", OR, NOT, prefix*).</summary>
+    [FromQuery(Name = "q")]
     public string? Q { get; init; }
 
     /// <summary>Only articles whose byline contains this text (case-insensitive).</summary>
+    [FromQuery(Name = "byline")]
     public string? Byline { get; init; }
 
     /// <summary>Only articles published after this instant (ISO 8601).</summary>
+    [FromQuery(Name = "publishedAfter")]
     public DateTimeOffset? PublishedAfter { get; init; }
 
     /// <summary>Only articles published before this instant (ISO 8601).</summary>
+    [FromQuery(Name = "publishedBefore")]
     public DateTimeOffset? PublishedBefore { get; init; }
 
     /// <summary>-publishedAt (default; relevance when q is given), publishedAt, -updatedAt, title, or relevance (with q).</summary>
+    [FromQuery(Name = "sort")]
     public string? Sort { get; init; }
 
     /// <summary>Items per page, 1 to 100 (default 20).</summary>
+    [FromQuery(Name = "limit")]
     public int? Limit { get; init; }
 
     /// <summary>The nextCursor of the previous page.</summary>
+    [FromQuery(Name = "cursor")]
     public string? Cursor { get; init; }
 
     /// <summary>Skip this many items (at most 1000, not with cursor). Prefer cursor.</summary>
+    [FromQuery(Name = "offset")]
     public int? Offset { get; init; }
 
     /// <summary>true adds totalCount (one extra COUNT over the filters).</summary>
+    [FromQuery(Name = "count")]
     public bool? Count { get; init; }
 
     /// <summary>sections and/or pullQuotes, comma-separated: embedded in each item.</summary>
+    [FromQuery(Name = "include")]
     public string? Include { get; init; }
 
     internal bool TryValidate(out ArticleListQuery query, out IDictionary<string, string[]> errors)

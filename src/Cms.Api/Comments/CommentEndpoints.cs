@@ -159,32 +159,17 @@ public static class CommentEndpoints
         long id, MergePatchDocument patch, HttpContext context, CommentStore store, IValidator<CommentUpdateRequest> validator, ETags etags,
         CancellationToken cancellationToken)
     {
-        var ifMatch = IfMatch.From(context.Request);
-        if (PreconditionResults.RequireIfConfigured(context, ifMatch) is { } required)
-        {
-            return required;
-        }
-
         IDictionary<string, string[]>? errors = null;
-        var write = await store.UpdateAsync(
-            id,
-            current => MergePatch.ApplyAndValidate(current.ToRequest(), patch, validator, etags.SerializerOptions, out errors),
-            row => ifMatch.Matches(etags.Of(row.ToResponse(withEmail: true))),
-            cancellationToken);
-        return errors is not null
-            ? Validation.Problem(errors)
-            : write.ToHttp(context, etags, $"comment {id}", r => r.ToResponse(withEmail: true), c => c.Version, TypedResults.Ok);
+        var result = await ConditionalWrites.RunAsync<CommentRow, CommentResponse>(
+            context, etags, $"comment {id}", r => r.ToResponse(withEmail: true), c => c.Version,
+            matches => store.UpdateAsync(
+                id, current => MergePatch.ApplyAndValidate(current.ToRequest(), patch, validator, etags.SerializerOptions, out errors), matches, cancellationToken),
+            TypedResults.Ok);
+        return errors is null ? result : Validation.Problem(errors);
     }
 
-    internal static async Task<IResult> DeleteComment(long id, HttpContext context, CommentStore store, ETags etags, CancellationToken cancellationToken)
-    {
-        var ifMatch = IfMatch.From(context.Request);
-        if (PreconditionResults.RequireIfConfigured(context, ifMatch) is { } required)
-        {
-            return required;
-        }
-
-        var write = await store.DeleteAsync(id, row => ifMatch.Matches(etags.Of(row.ToResponse(withEmail: true))), cancellationToken);
-        return write.ToHttp(context, etags, $"comment {id}", r => r.ToResponse(withEmail: true), c => c.Version, _ => TypedResults.NoContent());
-    }
+    internal static Task<IResult> DeleteComment(long id, HttpContext context, CommentStore store, ETags etags, CancellationToken cancellationToken) =>
+        ConditionalWrites.RunAsync<CommentRow, CommentResponse>(
+            context, etags, $"comment {id}", r => r.ToResponse(withEmail: true), c => c.Version,
+            matches => store.DeleteAsync(id, matches, cancellationToken), _ => TypedResults.NoContent());
 }

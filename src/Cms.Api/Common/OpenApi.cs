@@ -125,10 +125,10 @@ public static class OpenApi
             ["article"] = ("The article's numeric id or its slug.", "the-night-the-river-came-to-town"),
             ["id"] = ("The numeric id.", "1"),
             ["limit"] = ("Items per page, 1 to 100 (default 20).", "20"),
-            ["cursor"] = ("The `nextCursor` of the previous page (opaque). Keep the other parameters the same while following it.", null),
-            ["offset"] = ("Skip this many items: at most 1000 and not with `cursor` (for short jumps; walk long lists by cursor).", null),
+            ["cursor"] = ("The `nextCursor` of the previous page (opaque). Keep the other parameters the same while following it.", "eyJTIjoiLXB1Ymxpc2hlZEF0IiwiSyI6IjIwMjYtMTEtMjVUMDk6MDA6MDAuMDAwWiIsIkkiOjQyfQ"),
+            ["offset"] = ("Skip this many items: at most 1000 and not with `cursor` (for short jumps; walk long lists by cursor).", "0"),
             ["count"] = ("`true` adds `totalCount` to the page.", "true"),
-            ["articleId"] = ("Only comments on this article.", null),
+            ["articleId"] = ("Only comments on this article.", "1"),
             ["q"] = ("Full-text search over title, standfirst, byline, section headings and bodies, ranked by relevance. FTS5 syntax: words, \"quoted phrases\", OR, NOT, prefix*.", "river flood"),
             ["byline"] = ("Only articles whose byline contains this text (case-insensitive for ASCII).", "Penrose"),
             ["publishedAfter"] = ("Only articles published after this instant (ISO 8601).", "2026-11-01T00:00:00Z"),
@@ -205,6 +205,7 @@ public static class OpenApi
                     parameter.Description = isComments
                         ? "Only comments with this status (with a key; the public sees approved comments only)."
                         : "Only articles with this status. Without a key only `published` is allowed.";
+                    parameter.Example = System.Text.Json.Nodes.JsonValue.Create(isComments ? "pending" : "published");
                 }
             }
         }

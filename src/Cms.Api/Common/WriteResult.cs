@@ -39,3 +39,24 @@ internal static class WriteResponses
         return onSuccess(response);
     }
 }
+
+/// <summary>A write guarded by If-Match: 428 when required and missing, the store's check in its transaction, one answer shape.</summary>
+internal static class ConditionalWrites
+{
+    public static async Task<IResult> RunAsync<TRow, TResponse>(
+        HttpContext context, ETags etags, string what,
+        Func<TRow, TResponse> toResponse, Func<TResponse, long> versionOf,
+        Func<Func<TRow, bool>, Task<WriteResult<TRow>>> write,
+        Func<TResponse, IResult> onSuccess)
+        where TRow : class
+    {
+        var ifMatch = IfMatch.From(context.Request);
+        if (PreconditionResults.RequireIfConfigured(context, ifMatch) is { } required)
+        {
+            return required;
+        }
+
+        var result = await write(current => ifMatch.Matches(etags.Of(toResponse(current))));
+        return result.ToHttp(context, etags, what, toResponse, versionOf, onSuccess);
+    }
+}

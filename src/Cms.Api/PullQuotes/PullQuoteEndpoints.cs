@@ -125,28 +125,14 @@ public static class PullQuoteEndpoints
         return errors is null ? result : Validation.Problem(errors);
     }
 
-    internal static async Task<IResult> DeletePullQuote(long id, HttpContext context, PullQuoteStore store, ETags etags, CancellationToken cancellationToken)
-    {
-        var ifMatch = IfMatch.From(context.Request);
-        if (PreconditionResults.RequireIfConfigured(context, ifMatch) is { } required)
-        {
-            return required;
-        }
+    internal static Task<IResult> DeletePullQuote(long id, HttpContext context, PullQuoteStore store, ETags etags, CancellationToken cancellationToken) =>
+        ConditionalWrites.RunAsync<PullQuoteRow, PullQuoteResponse>(
+            context, etags, $"pull-quote {id}", r => r.ToResponse(), q => q.Version,
+            matches => store.DeleteAsync(id, matches, cancellationToken), _ => TypedResults.NoContent());
 
-        var write = await store.DeleteAsync(id, row => ifMatch.Matches(etags.Of(row.ToResponse())), cancellationToken);
-        return write.ToHttp(context, etags, $"pull-quote {id}", r => r.ToResponse(), q => q.Version, _ => TypedResults.NoContent());
-    }
-
-    private static async Task<IResult> Write(
-        long id, Func<PullQuoteRow, PullQuoteRequest?> change, HttpContext context, PullQuoteStore store, ETags etags, CancellationToken cancellationToken)
-    {
-        var ifMatch = IfMatch.From(context.Request);
-        if (PreconditionResults.RequireIfConfigured(context, ifMatch) is { } required)
-        {
-            return required;
-        }
-
-        var write = await store.UpdateAsync(id, change, row => ifMatch.Matches(etags.Of(row.ToResponse())), cancellationToken);
-        return write.ToHttp(context, etags, $"pull-quote {id}", r => r.ToResponse(), q => q.Version, TypedResults.Ok);
-    }
+    private static Task<IResult> Write(
+        long id, Func<PullQuoteRow, PullQuoteRequest?> change, HttpContext context, PullQuoteStore store, ETags etags, CancellationToken cancellationToken) =>
+        ConditionalWrites.RunAsync<PullQuoteRow, PullQuoteResponse>(
+            context, etags, $"pull-quote {id}", r => r.ToResponse(), q => q.Version,
+            matches => store.UpdateAsync(id, change, matches, cancellationToken), TypedResults.Ok);
 }

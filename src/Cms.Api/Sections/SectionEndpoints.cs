@@ -148,28 +148,14 @@ public static class SectionEndpoints
         return errors is null ? result : Validation.Problem(errors);
     }
 
-    internal static async Task<IResult> DeleteSection(long id, HttpContext context, SectionStore store, ETags etags, CancellationToken cancellationToken)
-    {
-        var ifMatch = IfMatch.From(context.Request);
-        if (PreconditionResults.RequireIfConfigured(context, ifMatch) is { } required)
-        {
-            return required;
-        }
+    internal static Task<IResult> DeleteSection(long id, HttpContext context, SectionStore store, ETags etags, CancellationToken cancellationToken) =>
+        ConditionalWrites.RunAsync<SectionRow, SectionResponse>(
+            context, etags, $"section {id}", r => r.ToResponse(), s => s.Version,
+            matches => store.DeleteAsync(id, matches, cancellationToken), _ => TypedResults.NoContent());
 
-        var write = await store.DeleteAsync(id, row => ifMatch.Matches(etags.Of(row.ToResponse())), cancellationToken);
-        return write.ToHttp(context, etags, $"section {id}", r => r.ToResponse(), s => s.Version, _ => TypedResults.NoContent());
-    }
-
-    private static async Task<IResult> Write(
-        long id, Func<SectionRow, SectionRequest?> change, HttpContext context, SectionStore store, ETags etags, CancellationToken cancellationToken)
-    {
-        var ifMatch = IfMatch.From(context.Request);
-        if (PreconditionResults.RequireIfConfigured(context, ifMatch) is { } required)
-        {
-            return required;
-        }
-
-        var write = await store.UpdateAsync(id, change, row => ifMatch.Matches(etags.Of(row.ToResponse())), cancellationToken);
-        return write.ToHttp(context, etags, $"section {id}", r => r.ToResponse(), s => s.Version, TypedResults.Ok);
-    }
+    private static Task<IResult> Write(
+        long id, Func<SectionRow, SectionRequest?> change, HttpContext context, SectionStore store, ETags etags, CancellationToken cancellationToken) =>
+        ConditionalWrites.RunAsync<SectionRow, SectionResponse>(
+            context, etags, $"section {id}", r => r.ToResponse(), s => s.Version,
+            matches => store.UpdateAsync(id, change, matches, cancellationToken), TypedResults.Ok);
 }

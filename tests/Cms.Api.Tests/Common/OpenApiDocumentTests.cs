@@ -51,6 +51,28 @@ public sealed class OpenApiDocumentTests : ApiTest
     }
 
     [Test]
+    public async Task Every_query_parameter_is_camel_case_described_and_has_an_example()
+    {
+        var document = JsonNode.Parse(await Public.GetStringAsync("/swagger/v1/swagger.json"))!;
+        var parameters = document["paths"]!.AsObject()
+            .SelectMany(path => path.Value!.AsObject().SelectMany(op => (op.Value!["parameters"]?.AsArray() ?? []).Select(p => (Where: $"{op.Key} {path.Key}", Parameter: p!))))
+            .Where(p => (string?)p.Parameter["in"] == "query")
+            .ToList();
+
+        Assert.That(parameters, Is.Not.Empty);
+        Assert.Multiple(() =>
+        {
+            foreach (var (where, parameter) in parameters)
+            {
+                var name = (string)parameter["name"]!;
+                Assert.That(char.IsLower(name[0]), Is.True, $"{where} {name}");
+                Assert.That((string?)parameter["description"], Is.Not.Empty, $"{where} {name}");
+                Assert.That(parameter["example"], Is.Not.Null, $"{where} {name}");
+            }
+        });
+    }
+
+    [Test]
     public async Task Swagger_ui_is_served_with_a_bearer_scheme()
     {
         var page = await Public.GetAsync("/swagger/index.html");
