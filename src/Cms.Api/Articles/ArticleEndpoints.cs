@@ -28,6 +28,7 @@ public static class ArticleEndpoints
 
         group.MapPost("", CreateArticle)
             .WithName(nameof(CreateArticle))
+            .WithMetadata(new Idempotent())
             .WithSummary("Create an article")
             .WithDescription("Creates a draft unless `status` says otherwise (`scheduled` needs a future `publishAt`). The slug is derived from the "
                 + "title when omitted (and numbered -2, -3… if taken); an explicit slug that is taken gives 409.")

@@ -26,6 +26,7 @@ public static class CommentEndpoints
 
         byArticle.MapPost("", PostComment)
             .WithName(nameof(PostComment))
+            .WithMetadata(new Idempotent())
             .WithSummary("Post a comment (the public comment form; no key needed)")
             .WithDescription("`name` and `body` are required (\"Please enter your name here\", \"Please enter your comment!\"). "
                 + "New comments wait in the moderation queue as `pending` unless Cms:Comments:AutoApprove is on. "

@@ -2,6 +2,7 @@ using Cms.Api.Articles;
 using Cms.Api.Comments;
 using Cms.Api.PullQuotes;
 using Cms.Api.Sections;
+using Cms.Api.Transfer;
 using Cms.Api.Data;
 using FluentValidation;
 using Microsoft.AspNetCore.Authentication;
@@ -31,6 +32,8 @@ public static class CmsApplication
         services.AddSingleton<ArticleStore>();
         services.AddSingleton<ArticleListReader>();
         services.AddSingleton<ETags>();
+        services.AddSingleton<Importer>();
+        services.AddSingleton<Exporter>();
         services.AddSingleton<SectionStore>();
         services.AddSingleton<PullQuoteStore>();
         services.AddSingleton<CommentStore>();
@@ -61,6 +64,7 @@ public static class CmsApplication
         app.UseAuthentication();
         app.RejectInvalidKeys();
         app.UseAuthorization();
+        app.UseIdempotencyKeys();
         app.UseCmsOpenApi();
 
         app.MapGet("/healthz", HealthCheck.Check)
@@ -72,6 +76,7 @@ public static class CmsApplication
         app.MapSections();
         app.MapPullQuotes();
         app.MapComments();
+        app.MapTransfer();
         return app;
     }
 
@@ -81,6 +86,18 @@ public static class CmsApplication
     /// </summary>
     private static IApplicationBuilder UseBodySizeLimit(this IApplicationBuilder app) => app.Use(async (context, next) =>
     {
+        if (context.GetEndpoint()?.Metadata.GetMetadata<LargeBody>() is not null)
+        {
+            // Bulk import streams its body; Kestrel's 1 MiB default is lifted for it alone.
+            if (context.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
+            {
+                limit.MaxRequestBodySize = null;
+            }
+
+            await next(context);
+            return;
+        }
+
         if (context.Request.ContentLength > Problems.MaxBodyBytes)
         {
             context.Response.StatusCode = StatusCodes.Status413PayloadTooLarge;

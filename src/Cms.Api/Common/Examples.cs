@@ -2,6 +2,7 @@ using Cms.Api.Articles;
 using Cms.Api.Comments;
 using Cms.Api.PullQuotes;
 using Cms.Api.Sections;
+using Cms.Api.Transfer;
 
 namespace Cms.Api.Common;
 
@@ -37,6 +38,36 @@ public static class Examples
             Body = "Great news. Will bikes be allowed on board?",
         },
         [typeof(CommentUpdateRequest)] = new CommentUpdateRequest { Status = CommentStatus.Approved },
+        [typeof(ArticleDocument)] = Document,
+        [typeof(ContentBundle)] = new ContentBundle
+        {
+            Articles = [Document with { Slug = "harbour-ferry-returns" }],
+            Comments =
+            [
+                new CommentDocument
+                {
+                    Article = "harbour-ferry-returns",
+                    Name = "Tom from Eastgate",
+                    Body = "Will bikes be allowed on board?",
+                    Status = CommentStatus.Approved,
+                    CreatedAt = new DateTimeOffset(2026, 11, 20, 8, 15, 0, TimeSpan.Zero),
+                },
+            ],
+        },
+    };
+
+    private static ArticleDocument Document => new()
+    {
+        Title = "Harbour ferry returns after forty years",
+        Standfirst = "Two electric boats, from Monday.",
+        Byline = "Ines Marlow",
+        Status = ArticleStatus.Published,
+        Sections =
+        [
+            new SectionDocument { Body = "The crossing closed in 1986.\n\nIt reopens on Monday." },
+            new SectionDocument { Heading = "Fares", Body = "Single fares stay at £1.80." },
+        ],
+        PullQuotes = [new PullQuoteDocument { Text = "About time.", Attribution = "A commuter", Section = 1, AfterParagraph = 1 }],
     };
 
     public static object? For(Type type) => ByType.GetValueOrDefault(type);

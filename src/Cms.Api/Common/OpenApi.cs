@@ -134,6 +134,8 @@ public static class OpenApi
             ["publishedAfter"] = ("Only articles published after this instant (ISO 8601).", "2026-11-01T00:00:00Z"),
             ["publishedBefore"] = ("Only articles published before this instant (ISO 8601).", "2026-12-01T00:00:00Z"),
             ["sort"] = ("`-publishedAt` (newest first, the default), `publishedAt`, `-updatedAt`, `title`, or `relevance` (the default when `q` is given).", "-publishedAt"),
+            ["dryRun"] = ("`true`: validate and report what would be created / updated / unchanged, writing nothing.", "true"),
+            ["updatedSince"] = ("Only articles (and their comments) updated at or after this instant (ISO 8601).", "2026-11-01T00:00:00Z"),
             ["include"] = ("Parts to embed, comma-separated: `sections`, `pullQuotes` (and `comments` on a single article).", "sections,pullQuotes"),
         };
 
@@ -147,6 +149,17 @@ public static class OpenApi
                     Name = "If-Match",
                     In = ParameterLocation.Header,
                     Description = "The ETag you last read. The write happens only if the resource is still exactly that (else 412 with the current version). Optional unless the server sets Cms:RequireIfMatch (then 428 without it).",
+                    Schema = new OpenApiSchema { Type = JsonSchemaType.String },
+                });
+            }
+
+            if (metadata.OfType<Idempotent>().Any())
+            {
+                operation.Parameters.Add(new OpenApiParameter
+                {
+                    Name = "Idempotency-Key",
+                    In = ParameterLocation.Header,
+                    Description = "Any unique string (e.g. a UUID). A retry with the same key within 24 h gets the first response (with `Idempotent-Replayed: true`) instead of writing twice; the same key with another body is 422.",
                     Schema = new OpenApiSchema { Type = JsonSchemaType.String },
                 });
             }

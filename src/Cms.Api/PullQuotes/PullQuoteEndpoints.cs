@@ -21,6 +21,7 @@ public static class PullQuoteEndpoints
 
         byArticle.MapPost("", CreatePullQuote)
             .WithName(nameof(CreatePullQuote))
+            .WithMetadata(new Idempotent())
             .WithSummary("Add a pull-quote to an article")
             .WithDescription("`sectionId` must be a section of the same article; `afterParagraph` (0 to that section's paragraph count) places it inside.")
             .Validate<PullQuoteRequest>()

@@ -21,6 +21,7 @@ public static class SectionEndpoints
 
         byArticle.MapPost("", CreateSection)
             .WithName(nameof(CreateSection))
+            .WithMetadata(new Idempotent())
             .WithSummary("Add a section to an article")
             .WithDescription("Appends when `position` is omitted; a position inserts there and shifts the following sections down one.")
             .Validate<SectionRequest>()

@@ -2,23 +2,11 @@ namespace Cms.Api.Tests.Common;
 
 public sealed class OpenApiDocumentTests : ApiTest
 {
-    private static string RepositoryFile(params string[] parts)
-    {
-        var directory = new DirectoryInfo(AppContext.BaseDirectory);
-        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "Cms.sln")))
-        {
-            directory = directory.Parent;
-        }
-
-        Assert.That(directory, Is.Not.Null, "could not find the repository root (Cms.sln)");
-        return Path.Combine([directory!.FullName, .. parts]);
-    }
-
     [Test]
     public async Task The_committed_document_matches_the_served_one()
     {
         var served = JsonNode.Parse(await Public.GetStringAsync("/swagger/v1/swagger.json"));
-        var committed = JsonNode.Parse(await File.ReadAllTextAsync(RepositoryFile("openapi", "cms.v1.json")));
+        var committed = JsonNode.Parse(await File.ReadAllTextAsync(RepositoryFiles.Path("openapi", "cms.v1.json")));
 
         Assert.That(JsonNode.DeepEquals(served, committed), Is.True,
             "openapi/cms.v1.json is out of date: run scripts/export-openapi.sh and commit the result.");
@@ -32,7 +20,7 @@ public sealed class OpenApiDocumentTests : ApiTest
             .SelectMany(path => path.Value!.AsObject().Select(op => (Name: $"{op.Key.ToUpperInvariant()} {path.Key}", Operation: op.Value!)))
             .ToList();
 
-        Assert.That(operations, Has.Count.EqualTo(28));
+        Assert.That(operations, Has.Count.EqualTo(31));
         Assert.Multiple(() =>
         {
             foreach (var (name, operation) in operations)

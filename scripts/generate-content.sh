@@ -1,0 +1,50 @@
+#!/usr/bin/env bash
+# Writes a synthetic NDJSON bundle of N articles to stdout, for benchmarks and load tests.
+#
+#   scripts/generate-content.sh N [SEED] > content.ndjson
+#
+# Each article: a title, a standfirst and byline, 3-8 sections of 300-1500 characters (paragraphs separated
+# by a blank line), 0-2 pull-quotes and 0-20 comments (as {"comment":{…}} lines after it). All published.
+# The same N and SEED (default 1) always give the same bytes.
+set -euo pipefail
+count="${1:?usage: generate-content.sh N [SEED]}"
+seed="${2:-1}"
+LC_ALL=C awk -v n="$count" -v seed="$seed" '
+function pick(arr, size) { return arr[int(rand() * size) + 1] }
+function words(k,   s, i) { s = pick(w, nw); for (i = 2; i <= k; i++) s = s " " pick(w, nw); return s }
+function sentence(   s) { s = words(6 + int(rand() * 12)); return toupper(substr(s, 1, 1)) substr(s, 2) "." }
+function paragraph(target,   p) { p = sentence(); while (length(p) < target) p = p " " sentence(); return p }
+function body(   size, paras, out, i) {
+  size = 300 + int(rand() * 1201); paras = 1 + int(rand() * 3); out = ""
+  for (i = 1; i <= paras; i++) out = out (i > 1 ? "\\n\\n" : "") paragraph(size / paras)
+  return out
+}
+BEGIN {
+  srand(seed)
+  nw = split("river harbour council ferry school flood market budget election station library bridge museum " \
+             "festival weather storm hospital street village mayor report residents plans road park housing " \
+             "water energy wind farm rail bus night morning week year town city county minister court police " \
+             "fire rescue team match season club volunteers protest survey prices rents shops jobs factory " \
+             "the a of and to in for on with after before over under new old local public early late", w, " ")
+  nf = split("Ada Penrose|Ben Ruiz|Chloe Okafor|Dmitri Vale|Elena Marsh|Farid Haddad|Grace Lin|Hugo Brandt", names, "|")
+  for (a = 1; a <= n; a++) {
+    slug = sprintf("generated-%07d", a)
+    title = sentence(); sub(/\.$/, "", title)
+    day = 1 + (a % 28); hour = a % 24; minute = a % 60
+    printf("{\"slug\":\"%s\",\"title\":\"%s\",\"standfirst\":\"%s\",\"byline\":\"%s\",\"status\":\"published\",\"publishAt\":null,\"publishedAt\":\"2026-%02d-%02dT%02d:%02d:00.000Z\",\"sections\":[", \
+      slug, title, sentence() " " sentence(), pick(names, nf), 1 + (a % 11), day, hour, minute)
+    ns = 3 + int(rand() * 6)
+    for (s = 1; s <= ns; s++) {
+      heading = (s == 1) ? "null" : "\"" words(2 + int(rand() * 4)) "\""
+      printf("%s{\"heading\":%s,\"body\":\"%s\"}", (s > 1 ? "," : ""), heading, body())
+    }
+    printf("],\"pullQuotes\":[")
+    nq = int(rand() * 3)
+    for (q = 1; q <= nq; q++) printf("%s{\"text\":\"%s\",\"attribution\":\"%s\",\"section\":%d,\"afterParagraph\":0}", (q > 1 ? "," : ""), sentence(), pick(names, nf), 1 + int(rand() * ns))
+    printf("]}\n")
+    nc = int(rand() * 21)
+    for (c = 1; c <= nc; c++)
+      printf("{\"comment\":{\"article\":\"%s\",\"name\":\"%s\",\"email\":\"reader%d@example.org\",\"body\":\"%s\",\"status\":\"approved\",\"createdAt\":\"2026-%02d-%02dT%02d:%02d:%02d.000Z\"}}\n", \
+        slug, pick(names, nf), c, sentence(), 1 + (a % 11), day, hour, minute, c % 60)
+  }
+}'

@@ -1,0 +1,178 @@
+using System.Text.Json;
+using Cms.Api.Articles;
+using Cms.Api.Comments;
+using Cms.Api.Common;
+using Cms.Api.Data;
+using Dapper;
+
+namespace Cms.Api.Transfer;
+
+/// <summary>
+/// Streams the bundle in batches (keyset by id), flushing as it goes, so exporting a large site never holds it
+/// in memory. Articles in id order, then their comments in id order (a reply's parent always comes first).
+/// </summary>
+internal sealed class Exporter(CmsDatabase database, ETags etags)
+{
+    private const int BatchSize = 200;
+
+    private const string ArticleFilter = """
+        (@Status IS NULL OR a.status = @Status) AND (@UpdatedSince IS NULL OR a.updated_at >= @UpdatedSince)
+        """;
+
+    private const string SelectArticleBatch = $"""
+        SELECT a.id AS Id, a.slug AS Slug, a.title AS Title, a.standfirst AS Standfirst, a.byline AS Byline, a.status AS Status,
+               a.publish_at AS PublishAt, a.published_at AS PublishedAt
+        FROM articles a WHERE a.id > @After AND {ArticleFilter} ORDER BY a.id LIMIT @Batch;
+        SELECT s.article_id AS ArticleId, s.heading AS Heading, s.body AS Body
+        FROM sections s WHERE s.article_id IN (SELECT a.id FROM articles a WHERE a.id > @After AND {ArticleFilter} ORDER BY a.id LIMIT @Batch)
+        ORDER BY s.article_id, s.position;
+        SELECT q.article_id AS ArticleId, q.text AS Text, q.attribution AS Attribution, s.position AS Section, q.after_paragraph AS AfterParagraph
+        FROM pull_quotes q LEFT JOIN sections s ON s.id = q.section_id
+        WHERE q.article_id IN (SELECT a.id FROM articles a WHERE a.id > @After AND {ArticleFilter} ORDER BY a.id LIMIT @Batch)
+        ORDER BY q.article_id, q.id
+        """;
+
+    private const string SelectCommentBatch = $"""
+        SELECT c.id AS Id, c.parent_id AS ParentId, a.slug AS Article, c.name AS Name, c.email AS Email, c.website AS Website,
+               c.body AS Body, c.status AS Status, c.created_at AS CreatedAt
+        FROM comments c JOIN articles a ON a.id = c.article_id
+        WHERE c.id > @After AND {ArticleFilter}
+        ORDER BY c.id LIMIT @Batch
+        """;
+
+    public async Task WriteAsync(Stream output, bool ndjson, ArticleStatus? status, DateTimeOffset? updatedSince, bool withEmails, CancellationToken cancellationToken)
+    {
+        var options = etags.SerializerOptions;
+        // The JSON writer fills a memory buffer that is copied to the response asynchronously batch by batch
+        // (the response stream refuses synchronous writes, and the buffer never holds more than a batch).
+        using var buffer = new MemoryStream();
+        await using var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = options.Encoder, SkipValidation = ndjson });
+        var filter = new { Status = status is { } s ? ArticleStatuses.ToText(s) : null, UpdatedSince = updatedSince };
+        if (!ndjson)
+        {
+            writer.WriteStartObject();
+            writer.WritePropertyName("articles");
+            writer.WriteStartArray();
+        }
+
+        await using var connection = await database.OpenAsync(cancellationToken);
+        long after = 0;
+        while (true)
+        {
+            await using var batch = await connection.QueryMultipleAsync(SelectArticleBatch, new { After = after, Batch = BatchSize, filter.Status, filter.UpdatedSince });
+            var articles = (await batch.ReadAsync<ArticleExportRow>()).AsList();
+            var sections = (await batch.ReadAsync<SectionExportRow>()).ToLookup(r => r.ArticleId);
+            var quotes = (await batch.ReadAsync<PullQuoteExportRow>()).ToLookup(r => r.ArticleId);
+            foreach (var article in articles)
+            {
+                var document = new ArticleDocument
+                {
+                    Slug = article.Slug,
+                    Title = article.Title,
+                    Standfirst = article.Standfirst,
+                    Byline = article.Byline,
+                    Status = ArticleStatuses.Parse(article.Status),
+                    PublishAt = article.PublishAt,
+                    PublishedAt = article.PublishedAt,
+                    Sections = sections[article.Id].Select(r => new SectionDocument { Heading = r.Heading, Body = r.Body }).ToList(),
+                    PullQuotes = quotes[article.Id].Select(r => new PullQuoteDocument { Text = r.Text, Attribution = r.Attribution, Section = (int?)r.Section, AfterParagraph = (int?)r.AfterParagraph }).ToList(),
+                };
+                JsonSerializer.Serialize(writer, document, options);
+                EndLine(writer, buffer, ndjson);
+            }
+
+            await DrainAsync(writer, buffer, output, cancellationToken);
+            if (articles.Count < BatchSize)
+            {
+                break;
+            }
+
+            after = articles[^1].Id;
+        }
+
+        if (!ndjson)
+        {
+            writer.WriteEndArray();
+            writer.WritePropertyName("comments");
+            writer.WriteStartArray();
+        }
+
+        // A reply names its parent by index in this export; the map holds one entry per exported comment.
+        var indexById = new Dictionary<long, int>();
+        after = 0;
+        while (true)
+        {
+            var comments = (await connection.QueryAsync<CommentExportRow>(SelectCommentBatch, new { After = after, Batch = BatchSize * 5, filter.Status, filter.UpdatedSince })).AsList();
+            foreach (var comment in comments)
+            {
+                var document = new CommentDocument
+                {
+                    Article = comment.Article,
+                    Parent = comment.ParentId is { } parent && indexById.TryGetValue(parent, out var index) ? index : null,
+                    Name = comment.Name,
+                    Email = withEmails ? comment.Email : null,
+                    Website = comment.Website,
+                    Body = comment.Body,
+                    Status = Enum.Parse<CommentStatus>(comment.Status, ignoreCase: true),
+                    CreatedAt = comment.CreatedAt,
+                };
+                indexById[comment.Id] = indexById.Count;
+                if (ndjson)
+                {
+                    JsonSerializer.Serialize(writer, new NdjsonCommentLine(document), options);
+                }
+                else
+                {
+                    JsonSerializer.Serialize(writer, document, options);
+                }
+
+                EndLine(writer, buffer, ndjson);
+            }
+
+            await DrainAsync(writer, buffer, output, cancellationToken);
+            if (comments.Count < BatchSize * 5)
+            {
+                break;
+            }
+
+            after = comments[^1].Id;
+        }
+
+        if (!ndjson)
+        {
+            writer.WriteEndArray();
+            writer.WriteEndObject();
+        }
+
+        await DrainAsync(writer, buffer, output, cancellationToken);
+    }
+
+    /// <summary>NDJSON: each document on its own line (the writer is reset so the next one starts a new value).</summary>
+    private static void EndLine(Utf8JsonWriter writer, MemoryStream buffer, bool ndjson)
+    {
+        if (!ndjson)
+        {
+            return;
+        }
+
+        writer.Flush();
+        buffer.WriteByte((byte)'\n');
+        writer.Reset();
+    }
+
+    private static async Task DrainAsync(Utf8JsonWriter writer, MemoryStream buffer, Stream output, CancellationToken cancellationToken)
+    {
+        writer.Flush();
+        await output.WriteAsync(buffer.GetBuffer().AsMemory(0, (int)buffer.Length), cancellationToken);
+        await output.FlushAsync(cancellationToken);
+        buffer.SetLength(0);
+    }
+
+    private sealed record ArticleExportRow(long Id, string Slug, string Title, string? Standfirst, string? Byline, string Status, DateTimeOffset? PublishAt, DateTimeOffset? PublishedAt);
+
+    private sealed record SectionExportRow(long ArticleId, string? Heading, string Body);
+
+    private sealed record PullQuoteExportRow(long ArticleId, string Text, string? Attribution, long? Section, long? AfterParagraph);
+
+    private sealed record CommentExportRow(long Id, long? ParentId, string Article, string Name, string? Email, string? Website, string Body, string Status, DateTimeOffset CreatedAt);
+}

@@ -1,0 +1,247 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Cms.Api.Articles;
+using Cms.Api.Common;
+using Cms.Api.Data;
+using FluentValidation;
+
+namespace Cms.Api.Transfer;
+
+/// <summary>
+/// Imports a bundle in ONE transaction: every item is validated, and applied while nothing has failed yet;
+/// after the first problem it keeps validating (to report every problem, each with its JSON path) but the
+/// transaction is rolled back. NDJSON is read line by line, so memory stays flat however large the file.
+/// </summary>
+internal sealed class Importer(
+    CmsDatabase database,
+    TimeProvider clock,
+    ScheduledPublisher publisher)
+{
+    /// <summary>More problems than this are summarised, so a broken 50,000-line file gives a readable answer.</summary>
+    public const int MaxReportedErrors = 200;
+
+    private static readonly ArticleDocumentValidator ArticleValidator = new();
+    private static readonly CommentDocumentValidator CommentValidator = new();
+
+    public async Task<(ImportResult Result, IDictionary<string, string[]> Errors)> ImportAsync(
+        IAsyncEnumerable<BundleItem> items, bool dryRun, CancellationToken cancellationToken)
+    {
+        var run = new Run();
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var transaction = CmsDatabase.BeginWrite(connection);
+        var now = Timestamps.Now(clock);
+
+        await foreach (var item in items.WithCancellation(cancellationToken))
+        {
+            switch (item)
+            {
+                case BundleItem.Broken broken:
+                    run.Fail(broken.Path, broken.Message);
+                    break;
+                case BundleItem.Article article:
+                    var path = $"articles[{run.ArticleIndex++}]";
+                    if (!Check(run, path, ArticleValidator.Validate(article.Document)))
+                    {
+                        break;
+                    }
+
+                    if (!run.Slugs.Add(article.Document.Slug!))
+                    {
+                        run.Fail($"{path}.slug", $"The slug '{article.Document.Slug}' appears more than once in this bundle.");
+                        break;
+                    }
+
+                    if (run.Errors.Count == 0)
+                    {
+                        var (change, _) = await DocumentStore.UpsertAsync(connection, transaction, article.Document.Slug!, article.Document, now);
+                        run.Articles.Count(change);
+                    }
+
+                    break;
+                case BundleItem.Comment comment:
+                    var commentPath = $"comments[{run.CommentIds.Count}]";
+                    long? parentId = null;
+                    if (comment.Document.Parent is { } parent && parent >= run.CommentIds.Count)
+                    {
+                        run.Fail($"{commentPath}.parent", "'parent' must be the index of an earlier comment in this bundle.");
+                    }
+                    else if (comment.Document.Parent is { } earlier)
+                    {
+                        parentId = run.CommentIds[earlier];
+                    }
+
+                    var valid = Check(run, commentPath, CommentValidator.Validate(comment.Document));
+                    if (comment.Document.Article is { Length: > 0 } slug && !run.Slugs.Contains(slug)
+                        && !await DocumentStore.ArticleExistsAsync(connection, transaction, slug))
+                    {
+                        run.Fail($"{commentPath}.article", $"There is no article '{slug}' in this bundle or the database.");
+                        valid = false;
+                    }
+
+                    if (!valid || run.Errors.Count > 0)
+                    {
+                        run.CommentIds.Add(null);
+                        break;
+                    }
+
+                    var added = (await DocumentStore.AddCommentAsync(connection, transaction, comment.Document, parentId, now))!;
+
+                    run.Comments.Count(added.Value.Change);
+                    run.CommentIds.Add(added.Value.Id);
+                    break;
+            }
+        }
+
+        var result = new ImportResult(dryRun, run.Articles.ToCounts(), run.Comments.ToCounts());
+        if (run.Errors.Count > 0 || dryRun)
+        {
+            await transaction.RollbackAsync(cancellationToken);
+        }
+        else
+        {
+            await transaction.CommitAsync(cancellationToken);
+            publisher.Wake();
+        }
+
+        if (run.Suppressed > 0)
+        {
+            run.Errors["$"] = [$"…and {run.Suppressed} more problem(s) not listed."];
+        }
+
+        return (result, run.Errors);
+    }
+
+    private static bool Check(Run run, string path, FluentValidation.Results.ValidationResult result)
+    {
+        foreach (var failure in result.Errors)
+        {
+            run.Fail($"{path}.{failure.PropertyName}", failure.ErrorMessage);
+        }
+
+        return result.IsValid;
+    }
+
+    private sealed class Run
+    {
+        public Dictionary<string, string[]> Errors { get; } = [];
+        public int Suppressed { get; private set; }
+        public HashSet<string> Slugs { get; } = new(StringComparer.Ordinal);
+        public List<long?> CommentIds { get; } = [];
+        public int ArticleIndex { get; set; }
+        public Counter Articles { get; } = new();
+        public Counter Comments { get; } = new();
+
+        public void Fail(string path, string message)
+        {
+            if (Errors.Count >= MaxReportedErrors && !Errors.ContainsKey(path))
+            {
+                Suppressed++;
+                return;
+            }
+
+            Errors[path] = Errors.TryGetValue(path, out var existing) ? [.. existing, message] : [message];
+        }
+    }
+
+    private sealed class Counter
+    {
+        private int created;
+        private int updated;
+        private int unchanged;
+
+        public void Count(Change change)
+        {
+            switch (change)
+            {
+                case Change.Created: created++; break;
+                case Change.Updated: updated++; break;
+                default: unchanged++; break;
+            }
+        }
+
+        public ChangeCounts ToCounts() => new(created, updated, unchanged);
+    }
+}
+
+/// <summary>One item read from a bundle: an article document, a comment, or a piece that could not be read.</summary>
+internal abstract record BundleItem
+{
+    public sealed record Article(ArticleDocument Document) : BundleItem;
+
+    public sealed record Comment(CommentDocument Document) : BundleItem;
+
+    public sealed record Broken(string Path, string Message) : BundleItem;
+
+    /// <summary>Reads application/json: the whole bundle (use NDJSON for large imports).</summary>
+    public static async IAsyncEnumerable<BundleItem> FromJsonAsync(Stream body, JsonSerializerOptions options, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        ContentBundle? bundle = null;
+        BundleItem? broken = null;
+        try
+        {
+            bundle = await JsonSerializer.DeserializeAsync<ContentBundle>(body, options, cancellationToken);
+        }
+        catch (JsonException exception)
+        {
+            broken = new Broken(PathOf(exception.Path), Describe(exception));
+        }
+
+        if (broken is not null)
+        {
+            yield return broken;
+            yield break;
+        }
+
+        foreach (var article in bundle?.Articles ?? [])
+        {
+            yield return article is null ? new Broken("articles", "An article is null.") : new Article(article);
+        }
+
+        foreach (var comment in bundle?.Comments ?? [])
+        {
+            yield return comment is null ? new Broken("comments", "A comment is null.") : new Comment(comment);
+        }
+    }
+
+    /// <summary>Reads application/x-ndjson line by line: an article document per line, or {"comment":{…}}.</summary>
+    public static async IAsyncEnumerable<BundleItem> FromNdjsonAsync(Stream body, JsonSerializerOptions options, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        using var reader = new StreamReader(body);
+        var lineNumber = 0;
+        while (await reader.ReadLineAsync(cancellationToken) is { } line)
+        {
+            lineNumber++;
+            if (string.IsNullOrWhiteSpace(line))
+            {
+                continue;
+            }
+
+            BundleItem item;
+            try
+            {
+                var node = JsonNode.Parse(line) as JsonObject ?? throw new JsonException("Each line must be a JSON object.");
+                item = node.ContainsKey("comment")
+                    ? new Comment(node.Deserialize<NdjsonCommentLine>(options)!.Comment ?? throw new JsonException("'comment' is null."))
+                    : new Article(node.Deserialize<ArticleDocument>(options)!);
+            }
+            catch (JsonException exception)
+            {
+                item = new Broken($"line {lineNumber}", Describe(exception));
+            }
+
+            yield return item;
+        }
+    }
+
+    private static string PathOf(string? jsonPath) =>
+        string.IsNullOrEmpty(jsonPath) || jsonPath == "$" ? "$" : jsonPath.TrimStart('$').TrimStart('.');
+
+    private static string Describe(JsonException exception)
+    {
+        var cut = exception.Message.IndexOf(" Path:", StringComparison.Ordinal);
+        var message = cut < 0 ? exception.Message : exception.Message[..cut];
+        return message.Contains("could not be mapped", StringComparison.Ordinal)
+            ? "Unknown field: " + message
+            : "Not valid JSON for this place: " + message;
+    }
+}

@@ -1,0 +1,270 @@
+using System.Net.Http.Headers;
+using System.Text;
+
+namespace Cms.Api.Tests.Transfer;
+
+public sealed class ImportExportTests : ApiTest
+{
+    private static StringContent Ndjson(string lines) => new(lines, Encoding.UTF8, "application/x-ndjson");
+
+    private async Task<int> ArticleCount() =>
+        (int)(await Body(await Editor.GetAsync("/api/v1/articles?count=true&limit=1")))["totalCount"]!;
+
+    private static object Article(int i, string? title = null) => new
+    {
+        slug = $"story-{i}",
+        title = title ?? $"Story {i}",
+        status = "published",
+        sections = new[] { new { heading = (string?)null, body = $"Body {i}." } },
+    };
+
+    [Test]
+    public async Task One_bad_article_among_100_leaves_the_database_untouched_and_every_problem_is_reported()
+    {
+        var articles = Enumerable.Range(0, 100).Select(i => i == 57 ? Article(i, title: "") : Article(i)).ToList<object>();
+        articles[80] = new { slug = "story-80", title = "ok", sections = new object[] { new { body = "x" }, new { heading = new string('h', 201), body = "" } } };
+
+        var problem = await ExpectProblem(await Editor.PostAsync("/api/v1/import", Json(new { articles })), HttpStatusCode.BadRequest);
+
+        Assert.Multiple(async () =>
+        {
+            Assert.That(problem["errors"]!.AsObject().Select(e => e.Key),
+                Is.EquivalentTo(new[] { "articles[57].title", "articles[80].sections[1].heading", "articles[80].sections[1].body" }));
+            Assert.That((string?)problem["detail"], Does.Contain("Nothing was imported"));
+            Assert.That(await ArticleCount(), Is.Zero);
+        });
+    }
+
+    [Test]
+    public async Task Import_counts_created_updated_and_unchanged_and_a_second_run_changes_nothing()
+    {
+        var bundle = new
+        {
+            articles = new[] { Article(1), Article(2) },
+            comments = new object[]
+            {
+                new { article = "story-1", name = "Ann", body = "First!", status = "approved", createdAt = "2026-11-20T10:00:00Z" },
+                new { article = "story-1", parent = 0, name = "Bob", body = "Reply", createdAt = "2026-11-20T11:00:00Z" },
+            },
+        };
+
+        var first = await Expect(await Editor.PostAsync("/api/v1/import", Json(bundle)), HttpStatusCode.OK);
+        var second = await Expect(await Editor.PostAsync("/api/v1/import", Json(bundle)), HttpStatusCode.OK);
+        var changed = await Expect(await Editor.PostAsync("/api/v1/import", Json(new { articles = new[] { Article(1, "Story one, revised"), Article(3) } })), HttpStatusCode.OK);
+
+        var comments = await Body(await Editor.GetAsync("/api/v1/articles/story-1/comments"));
+        Assert.Multiple(() =>
+        {
+            Assert.That(first["articles"]!.ToJsonString(), Is.EqualTo("""{"created":2,"updated":0,"unchanged":0}"""));
+            Assert.That(first["comments"]!.ToJsonString(), Is.EqualTo("""{"created":2,"updated":0,"unchanged":0}"""));
+            Assert.That(second["articles"]!.ToJsonString(), Is.EqualTo("""{"created":0,"updated":0,"unchanged":2}"""));
+            Assert.That(second["comments"]!.ToJsonString(), Is.EqualTo("""{"created":0,"updated":0,"unchanged":2}"""));
+            Assert.That(changed["articles"]!.ToJsonString(), Is.EqualTo("""{"created":1,"updated":1,"unchanged":0}"""));
+            var items = comments["items"]!.AsArray();
+            Assert.That(items.Select(c => (string?)c!["status"]), Is.EqualTo(new[] { "approved", "pending" }), "statuses kept");
+            Assert.That((string?)items[0]!["createdAt"], Is.EqualTo("2026-11-20T10:00:00.000Z"), "timestamps kept");
+            Assert.That((long?)items[1]!["parentId"], Is.EqualTo((long?)items[0]!["id"]));
+        });
+    }
+
+    [Test]
+    public async Task A_dry_run_reports_what_would_happen_and_writes_nothing()
+    {
+        var result = await Expect(await Editor.PostAsync("/api/v1/import?dryRun=true", Json(new { articles = new[] { Article(1), Article(2) } })), HttpStatusCode.OK);
+
+        Assert.That((bool?)result["dryRun"], Is.True);
+        Assert.That((int?)result["articles"]!["created"], Is.EqualTo(2));
+        Assert.That(await ArticleCount(), Is.Zero);
+    }
+
+    [Test]
+    public async Task Bundle_level_mistakes_are_reported_with_their_paths()
+    {
+        var problem = await ExpectProblem(await Editor.PostAsync("/api/v1/import", Json(new
+        {
+            articles = new object[] { Article(1), Article(1), new { title = "no slug" } },
+            comments = new object[] { new { article = "missing", name = "A", body = "B" }, new { article = "story-1", parent = 5, name = "A", body = "B" } },
+        })), HttpStatusCode.BadRequest);
+        var malformed = await ExpectProblem(await Editor.PostAsync("/api/v1/import", Json("""{"articles":[{"slug":"a","title":5}]}""")), HttpStatusCode.BadRequest);
+        var ndjson = await ExpectProblem(await Editor.PostAsync("/api/v1/import", Ndjson("{\"slug\":\"a\",\"title\":\"A\"}\n{not json\n{\"slug\":\"b\",\"title\":\"B\",\"tittle\":1}\n")), HttpStatusCode.BadRequest);
+
+        Assert.Multiple(async () =>
+        {
+            Assert.That(problem["errors"]!.AsObject().Select(e => e.Key),
+                Is.EquivalentTo(new[] { "articles[1].slug", "articles[2].slug", "comments[0].article", "comments[1].parent" }));
+            Assert.That(malformed["errors"]!.AsObject().Select(e => e.Key), Is.EquivalentTo(new[] { "articles[0].title" }));
+            Assert.That(ndjson["errors"]!.AsObject().Select(e => e.Key), Is.EquivalentTo(new[] { "line 2", "line 3" }));
+            Assert.That(await ArticleCount(), Is.Zero);
+            await ExpectProblem(await Editor.PostAsync("/api/v1/import", Json("x", "text/csv")), HttpStatusCode.UnsupportedMediaType);
+            await ExpectProblem(await Public.PostAsync("/api/v1/import", Json(new { articles = Array.Empty<object>() })), HttpStatusCode.Unauthorized);
+        });
+    }
+
+    [Test]
+    public async Task A_large_ndjson_import_streams_with_flat_memory()
+    {
+        const int articles = 20_000;
+        var before = GC.GetTotalMemory(forceFullCollection: true);
+        var content = new StreamContent(new GeneratedNdjson(articles));
+        content.Headers.ContentType = new MediaTypeHeaderValue("application/x-ndjson");
+
+        var result = await Expect(await Editor.PostAsync("/api/v1/import", content), HttpStatusCode.OK);
+        var growth = GC.GetTotalMemory(forceFullCollection: true) - before;
+
+        Assert.That((int?)result["articles"]!["created"], Is.EqualTo(articles));
+        Assert.That(growth, Is.LessThan(64L * 1024 * 1024), "memory after a 20,000-article import stays far below what buffering it would take");
+        Assert.That(await ArticleCount(), Is.EqualTo(articles));
+    }
+
+    [Test]
+    public async Task Export_then_import_into_an_empty_database_then_export_gives_identical_bytes()
+    {
+        var sample = await File.ReadAllTextAsync(RepositoryFiles.Path("scripts", "sample-content.json"));
+        await Expect(await Editor.PostAsync("/api/v1/import", Json(sample)), HttpStatusCode.OK);
+        var json = await Editor.GetByteArrayAsync("/api/v1/export");
+        var ndjsonRequest = new HttpRequestMessage(HttpMethod.Get, "/api/v1/export");
+        ndjsonRequest.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/x-ndjson"));
+        var ndjson = await (await Editor.SendAsync(ndjsonRequest)).Content.ReadAsByteArrayAsync();
+
+        using var empty = new CmsFactory();
+        try
+        {
+            var client = empty.Editor();
+            await Expect(await client.PostAsync("/api/v1/import", new ByteArrayContent(json) { Headers = { ContentType = new MediaTypeHeaderValue("application/json") } }), HttpStatusCode.OK);
+            var again = await client.GetByteArrayAsync("/api/v1/export");
+
+            using var emptyNdjson = new CmsFactory();
+            var ndjsonClient = emptyNdjson.Editor();
+            await Expect(await ndjsonClient.PostAsync("/api/v1/import", new ByteArrayContent(ndjson) { Headers = { ContentType = new MediaTypeHeaderValue("application/x-ndjson") } }), HttpStatusCode.OK);
+            var ndjsonAgainRequest = new HttpRequestMessage(HttpMethod.Get, "/api/v1/export");
+            ndjsonAgainRequest.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/x-ndjson"));
+            var ndjsonAgain = await (await ndjsonClient.SendAsync(ndjsonAgainRequest)).Content.ReadAsByteArrayAsync();
+            emptyNdjson.DeleteDatabase();
+
+            Assert.Multiple(() =>
+            {
+                Assert.That(again, Is.EqualTo(json));
+                Assert.That(ndjsonAgain, Is.EqualTo(ndjson));
+                Assert.That(Encoding.UTF8.GetString(json), Does.Contain("\"email\":\"tom@example.org\""), "admin keys get e-mail addresses");
+                Assert.That(Encoding.UTF8.GetString(json), Does.Contain("\"parent\":0"));
+                Assert.That(Encoding.UTF8.GetString(ndjson).Split('\n', StringSplitOptions.RemoveEmptyEntries), Has.Length.EqualTo(6));
+            });
+        }
+        finally
+        {
+            empty.DeleteDatabase();
+        }
+    }
+
+    [Test]
+    public async Task Export_filters_by_status_and_updatedSince()
+    {
+        await Expect(await Editor.PostAsync("/api/v1/import", Json(new { articles = new object[] { Article(1), new { slug = "draft-one", title = "Draft" } } })), HttpStatusCode.OK);
+        Factory.Clock.Advance(TimeSpan.FromHours(1));
+        await Expect(await Patch(Editor, "/api/v1/articles/1", """{"byline":"later"}"""), HttpStatusCode.OK);
+
+        var drafts = JsonNode.Parse(await Editor.GetStringAsync("/api/v1/export?status=draft"))!;
+        var recent = JsonNode.Parse(await Editor.GetStringAsync("/api/v1/export?updatedSince=2026-11-25T09:30:00Z"))!;
+
+        Assert.That(drafts["articles"]!.AsArray().Select(a => (string?)a!["slug"]), Is.EqualTo(new[] { "draft-one" }));
+        Assert.That(recent["articles"]!.AsArray().Select(a => (string?)a!["slug"]), Is.EqualTo(new[] { "story-1" }));
+        await ExpectProblem(await Public.GetAsync("/api/v1/export"), HttpStatusCode.Unauthorized);
+        await ExpectFieldError(await Editor.GetAsync("/api/v1/export?status=gone"), "status");
+    }
+
+    /// <summary>A stream of generated NDJSON articles, produced on demand so the test itself never holds the body.</summary>
+    private sealed class GeneratedNdjson(int count) : Stream
+    {
+        private int next;
+        private byte[] pending = [];
+        private int offset;
+
+        public override int Read(byte[] buffer, int start, int length)
+        {
+            if (offset == pending.Length)
+            {
+                if (next == count)
+                {
+                    return 0;
+                }
+
+                next++;
+                pending = Encoding.UTF8.GetBytes($"{{\"slug\":\"bulk-{next}\",\"title\":\"Bulk {next}\",\"status\":\"published\",\"sections\":[{{\"heading\":null,\"body\":\"Paragraph one of {next}.\\n\\nParagraph two.\"}}]}}\n");
+                offset = 0;
+            }
+
+            var n = Math.Min(length, pending.Length - offset);
+            Array.Copy(pending, offset, buffer, start, n);
+            offset += n;
+            return n;
+        }
+
+        public override bool CanRead => true;
+        public override bool CanSeek => false;
+        public override bool CanWrite => false;
+        public override long Length => throw new NotSupportedException();
+        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+        public override void Flush() { }
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+        public override void SetLength(long value) => throw new NotSupportedException();
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+    }
+}
+
+public sealed class IdempotencyTests : ApiTest
+{
+    private async Task<HttpResponseMessage> PostWithKey(string url, string key, object body, HttpClient? client = null)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Post, url) { Content = Json(body) };
+        request.Headers.Add("Idempotency-Key", key);
+        return await (client ?? Editor).SendAsync(request);
+    }
+
+    [Test]
+    public async Task A_retried_create_with_the_same_key_returns_the_first_response_and_writes_once()
+    {
+        var first = await PostWithKey("/api/v1/articles", "create-1", new { title = "Once" });
+        var retry = await PostWithKey("/api/v1/articles", "create-1", new { title = "Once" });
+        var misuse = await PostWithKey("/api/v1/articles", "create-1", new { title = "Different" });
+        var fresh = await PostWithKey("/api/v1/articles", "create-2", new { title = "Once" });
+
+        var list = await Body(await Editor.GetAsync("/api/v1/articles"));
+        Assert.Multiple(async () =>
+        {
+            Assert.That(retry.StatusCode, Is.EqualTo(HttpStatusCode.Created));
+            Assert.That(await retry.Content.ReadAsStringAsync(), Is.EqualTo(await first.Content.ReadAsStringAsync()));
+            Assert.That(retry.Headers.Location, Is.EqualTo(first.Headers.Location));
+            Assert.That(retry.Headers.GetValues("Idempotent-Replayed").Single(), Is.EqualTo("true"));
+            Assert.That(first.Headers.Contains("Idempotent-Replayed"), Is.False);
+            Assert.That(misuse.StatusCode, Is.EqualTo((HttpStatusCode)422));
+            Assert.That(fresh.StatusCode, Is.EqualTo(HttpStatusCode.Created));
+            Assert.That(list["items"]!.AsArray(), Has.Count.EqualTo(2));
+        });
+    }
+
+    [Test]
+    public async Task Keys_expire_after_24_hours_and_are_per_route()
+    {
+        await PostWithKey("/api/v1/articles", "k", new { title = "Day one" });
+        Factory.Clock.Advance(TimeSpan.FromHours(25));
+        var nextDay = await PostWithKey("/api/v1/articles", "k", new { title = "Day one" });
+        var import = await PostWithKey("/api/v1/import", "k", new { articles = Array.Empty<object>() });
+
+        Assert.That(nextDay.Headers.Contains("Idempotent-Replayed"), Is.False);
+        Assert.That(nextDay.StatusCode, Is.EqualTo(HttpStatusCode.Created));
+        Assert.That(import.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+    }
+
+    [Test]
+    public async Task Import_replays_instead_of_importing_twice()
+    {
+        var bundle = new { articles = new[] { new { slug = "one", title = "One" } } };
+
+        var first = await Body(await PostWithKey("/api/v1/import", "seed-run-1", bundle));
+        var retry = await PostWithKey("/api/v1/import", "seed-run-1", bundle);
+
+        Assert.That((int?)first["articles"]!["created"], Is.EqualTo(1));
+        Assert.That((int?)(await Body(retry))["articles"]!["created"], Is.EqualTo(1), "the first answer, replayed");
+        Assert.That(retry.Headers.Contains("Idempotent-Replayed"), Is.True);
+    }
+}
