@@ -13,8 +13,8 @@ public sealed class CmsDatabase
             // Cascades (article → sections, pull-quotes, comments) rely on foreign keys being enforced.
             ForeignKeys = true,
             Pooling = true,
-            DefaultTimeout = 30,
         };
+        // A writer waits up to 'Default Timeout' seconds (30 unless the connection string says otherwise) for the lock.
         ConnectionString = builder.ToString();
         DataSource = builder.DataSource;
     }

@@ -26,3 +26,32 @@ public sealed class ErrorFormatTests : ApiTest
         Assert.That(problem["errors"]!.AsObject().Select(e => e.Key), Does.Contain("afterParagraph"));
     }
 }
+
+public sealed class DatabaseBusyTests
+{
+    [Test]
+    public async Task A_write_that_cannot_get_the_lock_is_503_with_Retry_After_not_500()
+    {
+        var path = Path.Combine(Path.GetTempPath(), $"cms-busy-{Guid.NewGuid():N}.db");
+        using var factory = new CmsFactory(path, new Dictionary<string, string?> { ["ConnectionStrings:Cms"] = $"Data Source={path};Default Timeout=1" });
+        var client = factory.Editor();
+        await client.GetAsync("/healthz");
+
+        await using (var blocker = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={path};Pooling=False"))
+        {
+            await blocker.OpenAsync();
+            await using var transaction = blocker.BeginTransaction(System.Data.IsolationLevel.Serializable, deferred: false);
+
+            var response = await client.PostAsync("/api/v1/articles", new StringContent("""{"title":"Blocked"}""", System.Text.Encoding.UTF8, "application/json"));
+
+            Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.ServiceUnavailable));
+            Assert.That(response.Headers.RetryAfter?.Delta, Is.EqualTo(TimeSpan.FromSeconds(5)));
+            Assert.That(response.Content.Headers.ContentType?.MediaType, Is.EqualTo("application/problem+json"));
+        }
+
+        var after = await client.PostAsync("/api/v1/articles", new StringContent("""{"title":"Unblocked"}""", System.Text.Encoding.UTF8, "application/json"));
+        Assert.That(after.StatusCode, Is.EqualTo(HttpStatusCode.Created));
+        factory.Dispose();
+        factory.DeleteDatabase();
+    }
+}
