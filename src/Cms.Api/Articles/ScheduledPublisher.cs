@@ -61,6 +61,7 @@ public sealed partial class ScheduledPublisher(
                 (published, nextDue) = await store.PublishDueAsync(stoppingToken);
                 if (published > 0)
                 {
+                    services.GetRequiredService<ResponseCache>().InvalidateAll();
                     LogPublished(logger, published);
                 }
             }

@@ -53,6 +53,8 @@ public sealed class CachedJson<T> : IResult, IEndpointMetadataProvider, IStatusC
             {
                 headers["Surrogate-Key"] = string.Join(' ', SurrogateKeys);
             }
+
+            ResponseCacheMiddleware.Offer(httpContext, bytes, etag);
         }
 
         if (ETags.NoneMatchHits(httpContext.Request, etag) || NotModifiedSince(httpContext.Request))

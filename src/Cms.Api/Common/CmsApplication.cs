@@ -32,6 +32,7 @@ public static class CmsApplication
         services.AddSingleton<ArticleStore>();
         services.AddSingleton<ArticleListReader>();
         services.AddSingleton<ETags>();
+        services.AddSingleton(new ResponseCache { Enabled = builder.Configuration.GetValue("Cms:Caching:InProcess", true) });
         services.AddSingleton<Importer>();
         services.AddSingleton<Exporter>();
         services.AddSingleton<SectionStore>();
@@ -65,6 +66,7 @@ public static class CmsApplication
         app.UseAuthentication();
         app.RejectInvalidKeys();
         app.UseAuthorization();
+        app.UseResponseCache();
         app.UseIdempotencyKeys();
         app.UseCmsOpenApi();
 
@@ -78,6 +80,7 @@ public static class CmsApplication
         app.MapPullQuotes();
         app.MapComments();
         app.MapTransfer();
+        app.MapBaselineIfEnabled(app.Configuration);
         return app;
     }
 

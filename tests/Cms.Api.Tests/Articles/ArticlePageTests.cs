@@ -48,6 +48,27 @@ public sealed class ArticlePageTests : ApiTest
     }
 
     [Test]
+    public async Task A_repeated_public_read_is_served_from_memory_until_a_write()
+    {
+        var first = await (await Public.GetAsync(PageUrl)).Content.ReadAsStringAsync();
+        var before = Commands;
+        var second = await (await Public.GetAsync(PageUrl)).Content.ReadAsStringAsync();
+        var commandsForHit = Commands - before;
+
+        await Expect(await Patch(Editor, $"/api/v1/sections/{sectionIds[0]}", """{"heading":"New heading"}"""), HttpStatusCode.OK);
+        var afterWrite = await Body(await Public.GetAsync(PageUrl));
+        var keyed = await Body(await Editor.GetAsync(PageUrl));
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(second, Is.EqualTo(first));
+            Assert.That(commandsForHit, Is.Zero, "a cache hit does not touch the database");
+            Assert.That((string?)afterWrite["sections"]![0]!["heading"], Is.EqualTo("New heading"), "a write empties the cache");
+            Assert.That(keyed["comments"]!.AsArray(), Has.Count.EqualTo(2), "keyed requests never get the public cached page");
+        });
+    }
+
+    [Test]
     public async Task Editors_see_every_comment_with_emails_in_the_page()
     {
         var page = await Expect(await Editor.GetAsync(PageUrl), HttpStatusCode.OK);

@@ -32,6 +32,7 @@ public sealed class PublishingTests : ApiTest
         await Publisher.FirstRun;
         var article = await CreateArticle(new { title = "Embargoed", status = "scheduled", publishAt = "2026-11-25T10:00:00Z" });
         var id = (long)article["id"]!;
+        var emptyList = await Body(await Public.GetAsync("/api/v1/articles")); // cached publicly before it goes live
 
         Assert.That((string?)article["status"], Is.EqualTo("scheduled"));
         Assert.That((string?)article["publishAt"], Is.EqualTo("2026-11-25T10:00:00.000Z"));
@@ -45,8 +46,11 @@ public sealed class PublishingTests : ApiTest
         await WaitUntilPublic(id);
 
         var live = await Body(await Public.GetAsync($"/api/v1/articles/{id}"));
+        var list = await Body(await Public.GetAsync("/api/v1/articles"));
         Assert.Multiple(() =>
         {
+            Assert.That(emptyList["items"]!.AsArray(), Is.Empty);
+            Assert.That(list["items"]!.AsArray(), Has.Count.EqualTo(1), "publishing empties the public cache");
             Assert.That((string?)live["status"], Is.EqualTo("published"));
             Assert.That((string?)live["publishedAt"], Is.EqualTo("2026-11-25T10:00:00.000Z"));
             Assert.That(live["publishAt"], Is.Null);

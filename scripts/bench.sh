@@ -1,0 +1,142 @@
+#!/usr/bin/env bash
+# Reproducible read/write benchmark of the CMS on this machine.
+#
+#   scripts/bench.sh [--articles N] [--duration SECONDS] [--warmup SECONDS]
+#
+# Builds Release, generates N articles (default 10,000) with scripts/generate-content.sh, starts the server on
+# loopback with a fresh database, imports them, warms up, then drives each scenario with wrk and writes the
+# table to bench/results/<date>.md (and prints it). See bench/README.md for how to read it.
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+articles=10000 duration=15 warmup=5 connections=32
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --articles) articles="$2"; shift 2 ;;
+    --duration) duration="$2"; shift 2 ;;
+    --warmup) warmup="$2"; shift 2 ;;
+    *) echo "bench: unknown option $1" >&2; exit 2 ;;
+  esac
+done
+
+if ! command -v wrk >/dev/null; then
+  echo "bench: installing wrk" >&2
+  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk) >/dev/null
+fi
+
+elapsed() { awk -v start="$1" -v now="$(date +%s.%N)" 'BEGIN { printf("%.2f", now - start) }'; }
+
+work="$(mktemp -d)"
+port=$(( 20000 + RANDOM % 20000 ))
+url="http://127.0.0.1:$port"
+key="bench-$(date +%s)-$RANDOM"
+server_pid=""
+cleanup() { [ -n "$server_pid" ] && kill "$server_pid" 2>/dev/null; wait "$server_pid" 2>/dev/null; rm -rf "$work"; }
+trap cleanup EXIT
+
+echo "bench: building Release" >&2
+dotnet build "$root/src/Cms.Api" -c Release -v quiet -nologo >/dev/null
+
+echo "bench: generating $articles articles" >&2
+gen_start=$(date +%s.%N)
+"$root/scripts/generate-content.sh" "$articles" 42 > "$work/content.ndjson"
+gen_seconds=$(elapsed $gen_start)
+
+start_server() {
+  ASPNETCORE_ENVIRONMENT=Production \
+  ConnectionStrings__Cms="Data Source=$work/cms.db" \
+  Cms__AdminKey="$key" \
+  Cms__Benchmark__Baseline=true \
+  Logging__LogLevel__Default=Warning \
+    dotnet "$root/src/Cms.Api/bin/Release/net10.0/Cms.Api.dll" --urls "$url" >"$work/server.log" 2>&1 &
+  server_pid=$!
+}
+
+wait_for() { # wait_for URL: until it answers 200 (max 60 s)
+  for _ in $(seq 1 600); do
+    [ "$(curl -s -o /dev/null -w '%{http_code}' "$1")" = "200" ] && return 0
+    sleep 0.1
+  done
+  echo "bench: the server did not answer $1" >&2; cat "$work/server.log" >&2; exit 1
+}
+
+start_server
+wait_for "$url/healthz"
+echo "bench: importing" >&2
+import_start=$(date +%s.%N)
+CMS_URL="$url" CMS_KEY="$key" "$root/scripts/seed.sh" "$work/content.ndjson" >/dev/null 2>"$work/seed.log" || { cat "$work/seed.log" >&2; exit 1; }
+import_seconds=$(elapsed $import_start)
+
+# Cold start: a fresh process on the populated database, until the first article is served.
+kill "$server_pid"; wait "$server_pid" 2>/dev/null || true
+middle=$(printf 'generated-%07d' $(( (articles + 1) / 2 )))
+article_url="$url/api/v1/articles/$middle?include=sections,pullQuotes"
+cold_start=$(date +%s.%N)
+start_server
+wait_for "$article_url"
+cold_seconds=$(elapsed $cold_start)
+
+# The cursor at depth 5,000 (or half the list for small runs): follow nextCursor 100 items at a time.
+depth=$(( articles >= 10000 ? 5000 : articles / 2 ))
+cursor=""
+for _ in $(seq 1 $(( depth / 100 ))); do
+  cursor="$(curl -s "$url/api/v1/articles?limit=100${cursor:+&cursor=$cursor}" | grep -o '"nextCursor":"[^"]*"' | cut -d'"' -f4)"
+done
+etag="$(curl -s -D - -o /dev/null "$article_url" | tr -d '\r' | awk -F': ' 'tolower($1)=="etag"{print $2}')"
+size="$(curl -s -o /dev/null -w '%{size_download}' "$article_url")"
+published_slug=$(printf 'generated-%07d' 1)
+
+cat > "$work/comment.lua" <<LUA
+counter = 0
+request = function()
+  counter = counter + 1
+  local body = '{"name":"Bench reader","body":"Comment ' .. counter .. ' from a benchmark."}'
+  return wrk.format("POST", "/api/v1/articles/$published_slug/comments",
+    { ["Content-Type"] = "application/json", ["X-Forwarded-For"] = "10.0." .. (counter % 250) .. "." .. (counter % 200) }, body)
+end
+LUA
+
+results="$work/results.tsv"
+: > "$results"
+run() { # run NAME CONNECTIONS URL [wrk args…]
+  local name="$1" conns="$2" target="$3"; shift 3
+  wrk -t2 -c"$conns" -d"${warmup}s" "$@" "$target" >/dev/null 2>&1 || true
+  local out; out="$(wrk -t2 -c"$conns" -d"${duration}s" --latency "$@" "$target" 2>&1)"
+  local rps p50 p99 errors non2xx
+  rps="$(awk '/Requests\/sec/ {print $2}' <<<"$out")"
+  p50="$(awk '$1=="50%" {print $2}' <<<"$out")"
+  p99="$(awk '$1=="99%" {print $2}' <<<"$out")"
+  errors="$(awk '/Socket errors/ {gsub(",",""); print $4+$6+$8+$10}' <<<"$out")"
+  non2xx="$(awk '/Non-2xx or 3xx responses/ {print $5}' <<<"$out")"
+  printf '%s\t%s\t%s\t%s\t%s\n' "$name" "$rps" "$p50" "$p99" "$(( ${errors:-0} + ${non2xx:-0} ))" >> "$results"
+  echo "bench: $name: $rps req/s, p50 $p50, p99 $p99" >&2
+}
+
+run "(g) baseline: constant ${size} bytes" "$connections" "$url/bench/baseline?size=$size"
+run "(a) article + sections + pull-quotes" "$connections" "$article_url"
+run "(b) same, If-None-Match (304)" "$connections" "$article_url" -H "If-None-Match: $etag"
+run "(c) list, first page of 20" "$connections" "$url/api/v1/articles?limit=20"
+run "(d) list, cursor depth $depth" "$connections" "$url/api/v1/articles?limit=20&cursor=$cursor"
+run "(e) search 'river', limit 20" "$connections" "$url/api/v1/articles?q=river&limit=20"
+run "(f) post comment (16 conns)" 16 "$url" -s "$work/comment.lua"
+
+rss_kb="$(ps -o rss= -p "$server_pid" | tr -d ' ')"
+commit="$(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo unknown)"
+dirty="$(git -C "$root" status --porcelain 2>/dev/null | grep -q . && echo ' (with uncommitted changes)' || true)"
+stamp="$(date -u +%Y-%m-%dT%H%M%SZ)"
+report="$root/bench/results/$stamp.md"
+baseline_rps="$(awk -F'\t' 'NR==1 {print $2}' "$results")"
+{
+  echo "# Benchmark $stamp"
+  echo
+  echo "Commit \`$commit\`$dirty; $articles articles; $(nproc) cores; $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo); wrk -t2, ${duration}s per scenario after ${warmup}s warm-up, $connections connections for reads."
+  echo
+  echo "| scenario | requests/s | vs baseline | p50 | p99 | errors |"
+  echo "|---|---:|---:|---:|---:|---:|"
+  awk -F'\t' -v base="$baseline_rps" '{ printf("| %s | %.0f | %.0f%% | %s | %s | %s |\n", $1, $2, 100 * $2 / base, $3, $4, $5) }' "$results"
+  echo
+  echo "- Server RSS after the run: $(( rss_kb / 1024 )) MB"
+  echo "- Cold start to first served article: ${cold_seconds}s"
+  echo "- Dataset generation: ${gen_seconds}s; import (NDJSON, one transaction): ${import_seconds}s"
+} > "$report"
+cat "$report"
+echo "bench: wrote ${report#$root/}" >&2

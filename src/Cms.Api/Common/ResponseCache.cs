@@ -1,0 +1,131 @@
+using System.Collections.Concurrent;
+using Microsoft.Extensions.Primitives;
+
+namespace Cms.Api.Common;
+
+/// <summary>
+/// An in-process cache of public (no key) GET responses, keyed by path and query, holding the exact bytes and
+/// headers that <see cref="CachedJson{T}"/> produced — so a hot article or list page is served, and its 304
+/// answered, without touching the database. Any successful write empties it (as does the scheduled publisher),
+/// so it never serves a stale page; responses to requests with a key are never cached.
+/// </summary>
+public sealed class ResponseCache
+{
+    /// <summary>Past this many entries the cache starts over, bounding memory.</summary>
+    public const int MaxEntries = 20_000;
+
+    private readonly ConcurrentDictionary<string, Entry> entries = new(StringComparer.Ordinal);
+    private long generation;
+
+    public bool Enabled { get; init; } = true;
+
+    public void InvalidateAll()
+    {
+        Interlocked.Increment(ref generation);
+        entries.Clear();
+    }
+
+    internal static string KeyOf(HttpRequest request) => request.Path.Value + request.QueryString.Value;
+
+    internal static bool IsCacheable(HttpRequest request) =>
+        HttpMethods.IsGet(request.Method) && request.Headers.Authorization.Count == 0;
+
+    internal long Generation => Interlocked.Read(ref generation);
+
+    internal void Store(string key, long generationAtStart, Entry entry)
+    {
+        if (!Enabled || Generation != generationAtStart)
+        {
+            return; // a write happened while this response was being made: it may already be stale
+        }
+
+        if (entries.Count >= MaxEntries)
+        {
+            entries.Clear();
+        }
+
+        entries[key] = entry;
+    }
+
+    internal bool TryGet(string key, out Entry entry) => entries.TryGetValue(key, out entry!);
+
+    internal sealed record Entry(byte[] Body, string ETag, string? LastModified, string CacheControl, string? SurrogateKey, StringValues Link);
+}
+
+internal static class ResponseCacheMiddleware
+{
+    private const string GenerationItem = "cms.cache.generation";
+
+    /// <summary>Serves hits for public GETs, and empties the cache after every successful write.</summary>
+    public static IApplicationBuilder UseResponseCache(this IApplicationBuilder app) => app.Use(async (context, next) =>
+    {
+        var cache = context.RequestServices.GetRequiredService<ResponseCache>();
+        var request = context.Request;
+        if (ResponseCache.IsCacheable(request))
+        {
+            if (cache.Enabled && cache.TryGet(ResponseCache.KeyOf(request), out var hit))
+            {
+                await ServeAsync(context, hit);
+                return;
+            }
+
+            context.Items[GenerationItem] = cache.Generation;
+            await next(context);
+            return;
+        }
+
+        await next(context);
+        if (!HttpMethods.IsGet(request.Method) && !HttpMethods.IsHead(request.Method) && context.Response.StatusCode < 400)
+        {
+            cache.InvalidateAll();
+        }
+    });
+
+    /// <summary>Called by CachedJson once it has the bytes of a public response.</summary>
+    internal static void Offer(HttpContext context, byte[] body, string etag)
+    {
+        if (context.Items[GenerationItem] is not long generation)
+        {
+            return;
+        }
+
+        var headers = context.Response.Headers;
+        context.RequestServices.GetRequiredService<ResponseCache>().Store(
+            ResponseCache.KeyOf(context.Request),
+            generation,
+            new ResponseCache.Entry(body, etag, headers.LastModified.ToString(), headers.CacheControl.ToString(), headers["Surrogate-Key"].ToString(), headers["Link"]));
+    }
+
+    private static async Task ServeAsync(HttpContext context, ResponseCache.Entry entry)
+    {
+        var headers = context.Response.Headers;
+        headers.ETag = entry.ETag;
+        headers.CacheControl = entry.CacheControl;
+        headers.Vary = "Authorization";
+        if (!string.IsNullOrEmpty(entry.LastModified))
+        {
+            headers.LastModified = entry.LastModified;
+        }
+
+        if (!string.IsNullOrEmpty(entry.SurrogateKey))
+        {
+            headers["Surrogate-Key"] = entry.SurrogateKey;
+        }
+
+        if (entry.Link.Count > 0)
+        {
+            headers["Link"] = entry.Link;
+        }
+
+        if (ETags.NoneMatchHits(context.Request, entry.ETag))
+        {
+            context.Response.StatusCode = StatusCodes.Status304NotModified;
+            return;
+        }
+
+        context.Response.StatusCode = StatusCodes.Status200OK;
+        context.Response.ContentType = "application/json; charset=utf-8";
+        context.Response.ContentLength = entry.Body.Length;
+        await context.Response.Body.WriteAsync(entry.Body, context.RequestAborted);
+    }
+}
