@@ -1,19 +1,20 @@
 #!/usr/bin/env bash
 # Reproducible read/write benchmark of the CMS on this machine.
 #
-#   scripts/bench.sh [--articles N] [--duration SECONDS] [--warmup SECONDS]
+#   scripts/bench.sh [--articles N] [--duration SECONDS] [--warmup SECONDS] [--no-cache]
 #
 # Builds Release, generates N articles (default 10,000) with scripts/generate-content.sh, starts the server on
 # loopback with a fresh database, imports them, warms up, then drives each scenario with wrk and writes the
 # table to bench/results/<date>.md (and prints it). See bench/README.md for how to read it.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-articles=10000 duration=15 warmup=5 connections=32
+articles=10000 duration=15 warmup=5 connections=32 in_process_cache=true
 while [ $# -gt 0 ]; do
   case "$1" in
     --articles) articles="$2"; shift 2 ;;
     --duration) duration="$2"; shift 2 ;;
     --warmup) warmup="$2"; shift 2 ;;
+    --no-cache) in_process_cache=false; shift ;;
     *) echo "bench: unknown option $1" >&2; exit 2 ;;
   esac
 done
@@ -46,6 +47,7 @@ start_server() {
   ConnectionStrings__Cms="Data Source=$work/cms.db" \
   Cms__AdminKey="$key" \
   Cms__Benchmark__Baseline=true \
+  Cms__Caching__InProcess="$in_process_cache" \
   Logging__LogLevel__Default=Warning \
     dotnet "$root/src/Cms.Api/bin/Release/net10.0/Cms.Api.dll" --urls "$url" >"$work/server.log" 2>&1 &
   server_pid=$!
@@ -128,7 +130,7 @@ baseline_rps="$(awk -F'\t' 'NR==1 {print $2}' "$results")"
 {
   echo "# Benchmark $stamp"
   echo
-  echo "Commit \`$commit\`$dirty; $articles articles; $(nproc) cores; $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo); wrk -t2, ${duration}s per scenario after ${warmup}s warm-up, $connections connections for reads."
+  echo "Commit \`$commit\`$dirty; $articles articles; $(nproc) cores; $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo); wrk -t2, ${duration}s per scenario after ${warmup}s warm-up, $connections connections for reads; in-process response cache: $in_process_cache."
   echo
   echo "| scenario | requests/s | vs baseline | p50 | p99 | errors |"
   echo "|---|---:|---:|---:|---:|---:|"

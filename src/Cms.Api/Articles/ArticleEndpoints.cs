@@ -128,7 +128,7 @@ public static class ArticleEndpoints
             return Problems.Invalid("q", $"The search could not be understood ({exception.Message}). Use words, \"quoted phrases\", OR, NOT and prefix* — or quote the whole text.");
         }
 
-        var (rows, next) = query.Paging.Cut(result.Rows, query.Sort.Name, r => (query.Sort.KeyOf(r), r.Id));
+        var (rows, next) = query.Paging.Cut(result.Rows, query.Sort.Name, r => (ArticleSort.KeyOf(r), r.Id));
         var items = rows.Select(r => r.ToResponse() with
         {
             Sections = query.Includes.HasFlag(ArticleIncludes.Sections) ? result.Sections[r.Id].Select(s => s.ToResponse()).ToList() : null,

@@ -10,24 +10,30 @@ using Microsoft.Data.Sqlite;
 
 namespace Cms.Api.Articles;
 
-/// <summary>One list order: its SQL key, direction, and how to read the key back from a row for the cursor.</summary>
-internal sealed record ArticleSort(string Name, string KeySql, bool Descending, string CursorKeySql, Func<ArticleRow, string> KeyOf)
+/// <summary>
+/// One list order: its SQL key (an indexed column, so keyset pages use an index range) and direction. The
+/// page query also selects the key, which the cursor carries exactly as SQLite compares it.
+/// </summary>
+internal sealed record ArticleSort(string Name, string KeySql, bool Descending, string CursorKeySql)
 {
-    // Newest first means by publication, or by creation for articles never published.
-    private const string PublishedKey = "COALESCE(a.published_at, a.created_at)";
-
     public static readonly IReadOnlyDictionary<string, ArticleSort> ByName = new[]
     {
-        new ArticleSort("-publishedAt", PublishedKey, true, "@CursorKey", r => Timestamps.ToText(r.PublishedAt ?? r.CreatedAt)),
-        new ArticleSort("publishedAt", PublishedKey, false, "@CursorKey", r => Timestamps.ToText(r.PublishedAt ?? r.CreatedAt)),
-        new ArticleSort("-updatedAt", "a.updated_at", true, "@CursorKey", r => Timestamps.ToText(r.UpdatedAt)),
-        new ArticleSort("title", "a.title COLLATE NOCASE", false, "@CursorKey", r => r.Title),
+        new ArticleSort("-publishedAt", "a.published_sort", true, "@CursorKey"),
+        new ArticleSort("publishedAt", "a.published_sort", false, "@CursorKey"),
+        new ArticleSort("-updatedAt", "a.updated_at", true, "@CursorKey"),
+        new ArticleSort("title", "a.title_sort", false, "@CursorKey"),
     }.ToDictionary(s => s.Name);
 
     /// <summary>Search results, best match first (bm25: lower is better). Title counts most, then standfirst, headings, byline, body.</summary>
     public static readonly ArticleSort Relevance = new(
-        "relevance", "bm25(articles_fts, 10.0, 5.0, 2.0, 3.0, 1.0)", false, "CAST(@CursorKey AS REAL)",
-        r => r.Score!.Value.ToString("R", CultureInfo.InvariantCulture));
+        "relevance", "bm25(articles_fts, 10.0, 5.0, 2.0, 3.0, 1.0)", false, "CAST(@CursorKey AS REAL)");
+
+    public static string KeyOf(ArticleRow row) => row.SortKey switch
+    {
+        double score => score.ToString("R", CultureInfo.InvariantCulture),
+        null => string.Empty,
+        var key => Convert.ToString(key, CultureInfo.InvariantCulture)!,
+    };
 
     public const string Default = "-publishedAt";
 }
@@ -100,7 +106,7 @@ internal sealed class ArticleListReader(CmsDatabase database)
             : $" AND ({sort.KeySql}, a.id) {(sort.Descending ? "<" : ">")} ({sort.CursorKeySql}, @CursorId)";
         var score = query.Search is null ? "NULL" : ArticleSort.Relevance.KeySql;
         var page = $"""
-            SELECT {ArticleStore.Columns}, {score} AS score FROM {from}
+            SELECT {ArticleStore.Columns}, {score} AS score, {sort.KeySql} AS sort_key FROM {from}
             WHERE 1 = 1{filters}{keyset}
             ORDER BY {sort.KeySql} {direction}, a.id {direction}
             LIMIT @Fetch OFFSET @Offset

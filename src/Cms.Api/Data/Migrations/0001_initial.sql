@@ -14,10 +14,6 @@ CREATE TABLE articles (
     version      INTEGER NOT NULL DEFAULT 1
 );
 
--- Newest first: by publication time, or creation time for never-published drafts.
-CREATE INDEX ix_articles_newest ON articles (COALESCE(published_at, created_at) DESC, id DESC);
-CREATE INDEX ix_articles_status_newest ON articles (status, COALESCE(published_at, created_at) DESC, id DESC);
-
 CREATE TABLE sections (
     id         INTEGER PRIMARY KEY,
     article_id INTEGER NOT NULL REFERENCES articles (id) ON DELETE CASCADE,
