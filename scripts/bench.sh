@@ -123,7 +123,7 @@ run "(f) post comment (16 conns)" 16 "$url" -s "$work/comment.lua"
 
 rss_kb="$(ps -o rss= -p "$server_pid" | tr -d ' ')"
 commit="$(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo unknown)"
-dirty="$(git -C "$root" status --porcelain 2>/dev/null | grep -q . && echo ' (with uncommitted changes)' || true)"
+dirty="$(git -C "$root" status --porcelain -- . ':!bench/results' 2>/dev/null | grep -q . && echo ' (with uncommitted changes)' || true)"
 stamp="$(date -u +%Y-%m-%dT%H%M%SZ)"
 report="$root/bench/results/$stamp.md"
 baseline_rps="$(awk -F'\t' 'NR==1 {print $2}' "$results")"
