@@ -52,12 +52,22 @@ public sealed record ArticleResponse(
     public string? Snippet { get; init; }
 }
 
+/// <summary>What an article request and a whole-article document share.</summary>
+public interface IArticleFields
+{
+    string? Slug { get; }
+    string? Title { get; }
+    string? Standfirst { get; }
+    string? Byline { get; }
+    ArticleStatus? Status { get; }
+}
+
 /// <summary>
 /// The writable fields of an article, for POST and PUT (and the document a PATCH is merged into).
 /// On PUT, an omitted <c>slug</c> or <c>status</c> keeps its current value, so a replace never renames
 /// or unpublishes by accident; omitted <c>standfirst</c> and <c>byline</c> are cleared.
 /// </summary>
-public sealed record ArticleRequest
+public sealed record ArticleRequest : IArticleFields
 {
     /// <summary>URL name: lowercase a-z, 0-9 and hyphens, unique, not all digits. Derived from the title when omitted.</summary>
     public string? Slug { get; init; }

@@ -3,9 +3,10 @@ using FluentValidation;
 
 namespace Cms.Api.Articles;
 
-public sealed class ArticleValidator : AbstractValidator<ArticleRequest>
+/// <summary>The field rules shared by the article endpoints and whole-article documents.</summary>
+public sealed class ArticleFieldsValidator : AbstractValidator<IArticleFields>
 {
-    public ArticleValidator(TimeProvider clock)
+    public ArticleFieldsValidator()
     {
         RuleFor(a => a.Title)
             .NotEmpty().WithMessage("Please enter a title.")
@@ -17,6 +18,14 @@ public sealed class ArticleValidator : AbstractValidator<ArticleRequest>
         RuleFor(a => a.Standfirst).MaximumLength(1000).WithMessage("The standfirst must be at most 1000 characters.");
         RuleFor(a => a.Byline).MaximumLength(200).WithMessage("The byline must be at most 200 characters.");
         RuleFor(a => a.Status).IsInEnum().WithMessage("The status must be draft, scheduled, published or archived.");
+    }
+}
+
+public sealed class ArticleValidator : AbstractValidator<ArticleRequest>
+{
+    public ArticleValidator(TimeProvider clock)
+    {
+        Include(new ArticleFieldsValidator());
         RuleFor(a => a.PublishAt).Cascade(CascadeMode.Stop)
             .NotNull().WithMessage("A scheduled article needs 'publishAt': when it goes live.")
             .Must(at => at > clock.GetUtcNow()).WithMessage("'publishAt' must be in the future; to publish now, set status to published.")

@@ -13,8 +13,16 @@ public sealed record PullQuoteResponse(
     DateTimeOffset UpdatedAt,
     long Version);
 
+/// <summary>What a pull-quote request and a pull-quote in a whole-article document share.</summary>
+public interface IPullQuoteText
+{
+    string? Text { get; }
+    string? Attribution { get; }
+    int? AfterParagraph { get; }
+}
+
 /// <summary>The writable fields of a pull-quote.</summary>
-public sealed record PullQuoteRequest
+public sealed record PullQuoteRequest : IPullQuoteText
 {
     /// <summary>The quotation, required, at most 500 characters.</summary>
     [Required]

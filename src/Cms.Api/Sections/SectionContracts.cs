@@ -12,8 +12,15 @@ public sealed record SectionResponse(
     DateTimeOffset UpdatedAt,
     long Version);
 
+/// <summary>A section's text: what a section request and a section in a whole-article document share.</summary>
+public interface ISectionText
+{
+    string? Heading { get; }
+    string? Body { get; }
+}
+
 /// <summary>The writable fields of a section.</summary>
-public sealed record SectionRequest
+public sealed record SectionRequest : ISectionText
 {
     /// <summary>1-based place in the article. On create, omitted = append; inserting shifts the sections after it down. On PUT, omitted = stay.</summary>
     public int? Position { get; init; }

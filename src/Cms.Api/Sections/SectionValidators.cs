@@ -2,16 +2,25 @@ using FluentValidation;
 
 namespace Cms.Api.Sections;
 
-public sealed class SectionValidator : AbstractValidator<SectionRequest>
+/// <summary>The heading and body rules, shared by the section endpoints and whole-article documents.</summary>
+public sealed class SectionTextValidator : AbstractValidator<ISectionText>
 {
     public const int MaxBodyLength = 200_000;
 
-    public SectionValidator()
+    public SectionTextValidator()
     {
         RuleFor(s => s.Body)
             .NotEmpty().WithMessage("Please enter the section's body.")
             .MaximumLength(MaxBodyLength).WithMessage("The body must be at most 200,000 characters.");
         RuleFor(s => s.Heading).MaximumLength(200).WithMessage("The heading must be at most 200 characters.");
+    }
+}
+
+public sealed class SectionValidator : AbstractValidator<SectionRequest>
+{
+    public SectionValidator()
+    {
+        Include(new SectionTextValidator());
         RuleFor(s => s.Position).GreaterThanOrEqualTo(1).WithMessage("The position starts at 1.");
     }
 }

@@ -9,7 +9,7 @@ namespace Cms.Api.Transfer;
 /// A whole article as one document, keyed by slug: the unit of upsert, import and export. Sections are in
 /// order; a pull-quote names its section by position (1-based), since ids differ between databases.
 /// </summary>
-public sealed record ArticleDocument
+public sealed record ArticleDocument : IArticleFields
 {
     /// <summary>The natural key. Required in imports; in PUT /articles/by-slug/{slug} the path gives it.</summary>
     public string? Slug { get; init; }
@@ -35,7 +35,7 @@ public sealed record ArticleDocument
     public IReadOnlyList<PullQuoteDocument>? PullQuotes { get; init; }
 }
 
-public sealed record SectionDocument
+public sealed record SectionDocument : Cms.Api.Sections.ISectionText
 {
     public string? Heading { get; init; }
 
@@ -43,7 +43,7 @@ public sealed record SectionDocument
     public string? Body { get; init; }
 }
 
-public sealed record PullQuoteDocument
+public sealed record PullQuoteDocument : Cms.Api.PullQuotes.IPullQuoteText
 {
     [Required]
     public string? Text { get; init; }
