@@ -1,6 +1,4 @@
-using Cms.Api.Articles;
 using Cms.Api.Common;
-using Cms.Api.Data;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddCms();
@@ -8,14 +6,20 @@ builder.AddCms();
 var app = builder.Build();
 app.UseCms();
 
+if (Cms.Api.Keys.KeyCommand.IsRequested(args))
+{
+    return await Cms.Api.Keys.KeyCommand.RunAsync(app, args);
+}
+
 if (OpenApiExport.IsRequested(args, out var exportPath))
 {
     // Writes the OpenAPI document without starting the server or touching the database.
     await OpenApiExport.WriteAsync(app, exportPath);
-    return;
+    return 0;
 }
 
-app.Run();
+await app.RunAsync();
+return 0;
 
 /// <summary>Entry point, public so tests can host it with WebApplicationFactory.</summary>
 public partial class Program;

@@ -7,12 +7,30 @@ using Microsoft.Extensions.Options;
 
 namespace Cms.Api.Common;
 
-/// <summary>The keys this instance accepts, held as SHA-256 hashes. Filled at start-up.</summary>
+/// <summary>
+/// The keys this instance accepts, held as SHA-256 hashes: loaded at start-up, added to and revoked from by the
+/// keys API, so a revoke takes effect on the very next request.
+/// </summary>
 public sealed class ApiKeyRegistry
 {
+    private readonly Lock gate = new();
     private volatile KnownKey[] keys = [];
 
-    public void Add(string name, string role, byte[] hash) => keys = [.. keys, new KnownKey(name, role, hash)];
+    public void Add(string name, string role, byte[] hash, long? id = null)
+    {
+        lock (gate)
+        {
+            keys = [.. keys, new KnownKey(id, name, role, hash)];
+        }
+    }
+
+    public void Remove(long id)
+    {
+        lock (gate)
+        {
+            keys = keys.Where(k => k.Id != id).ToArray();
+        }
+    }
 
     public int Count => keys.Length;
 
@@ -38,12 +56,22 @@ public sealed class ApiKeyRegistry
     public static string Generate() =>
         "cms_" + Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
 
-    public sealed record KnownKey(string Name, string Role, byte[] Hash);
+    /// <summary>A key; <c>Id</c> is null for the key from configuration (Cms:AdminKey), which lives in no table.</summary>
+    public sealed record KnownKey(long? Id, string Name, string Role, byte[] Hash);
 }
 
 public static class Roles
 {
+    /// <summary>Everything, including managing keys.</summary>
     public const string Admin = "admin";
+
+    /// <summary>All content and moderation.</summary>
+    public const string Editor = "editor";
+
+    public static readonly string[] All = [Admin, Editor];
+
+    /// <summary>The authorization policy for admin-only endpoints.</summary>
+    public const string AdminPolicy = "admin";
 }
 
 /// <summary>Authenticates <c>Authorization: Bearer &lt;key&gt;</c> against the registered keys.</summary>
@@ -57,29 +85,30 @@ internal sealed class ApiKeyAuthenticationHandler(
 {
     public const string SchemeName = "Bearer";
 
-    protected override Task<AuthenticateResult> HandleAuthenticateAsync()
+    protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
     {
         string? header = Request.Headers.Authorization;
         if (string.IsNullOrEmpty(header))
         {
-            return Task.FromResult(AuthenticateResult.NoResult());
+            return AuthenticateResult.NoResult();
         }
 
         if (!header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) || header.Length <= "Bearer ".Length)
         {
-            return Task.FromResult(AuthenticateResult.Fail("The Authorization header must be 'Bearer <key>'."));
+            return AuthenticateResult.Fail("The Authorization header must be 'Bearer <key>'.");
         }
 
         var key = registry.Find(header["Bearer ".Length..].Trim());
         if (key is null)
         {
-            return Task.FromResult(AuthenticateResult.Fail("The API key is not valid."));
+            return AuthenticateResult.Fail("The API key is not valid (unknown or revoked).");
         }
 
+        await Context.RequestServices.GetRequiredService<Cms.Api.Keys.KeyUsage>().TouchAsync(key);
         var identity = new ClaimsIdentity(
             [new Claim(ClaimTypes.Name, key.Name), new Claim(ClaimTypes.Role, key.Role)],
             SchemeName);
-        return Task.FromResult(AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), SchemeName)));
+        return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), SchemeName));
     }
 
     protected override async Task HandleChallengeAsync(AuthenticationProperties properties)

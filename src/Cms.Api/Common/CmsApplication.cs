@@ -1,5 +1,6 @@
 using Cms.Api.Articles;
 using Cms.Api.Comments;
+using Cms.Api.Keys;
 using Cms.Api.PullQuotes;
 using Cms.Api.Sections;
 using Cms.Api.Transfer;
@@ -51,7 +52,31 @@ public static class CmsApplication
 
         services.AddAuthentication(ApiKeyAuthenticationHandler.SchemeName)
             .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null);
-        services.AddAuthorization();
+        services.AddAuthorizationBuilder()
+            .AddPolicy(Roles.AdminPolicy, policy => policy.RequireRole(Roles.Admin));
+        services.AddSingleton<KeyStore>();
+        services.AddSingleton<KeyUsage>();
+
+        services.AddCors(cors => cors.AddDefaultPolicy(policy =>
+        {
+            var origins = builder.Configuration.GetSection("Cms:Cors:Origins").Get<string[]>() ?? [];
+            if (origins.Length > 0)
+            {
+                policy.WithOrigins(origins);
+            }
+            else if (builder.Environment.IsDevelopment())
+            {
+                policy.SetIsOriginAllowed(origin => Uri.TryCreate(origin, UriKind.Absolute, out var uri) && uri.IsLoopback);
+            }
+            else
+            {
+                policy.SetIsOriginAllowed(_ => false);
+            }
+
+            // Front-ends need these to cache, page, follow creations and back off.
+            policy.AllowAnyHeader().AllowAnyMethod()
+                .WithExposedHeaders("ETag", "Link", "Location", "Retry-After", "Last-Modified", "Idempotent-Replayed");
+        }));
 
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = Problems.MaxBodyBytes);
         services.AddCmsOpenApi();
@@ -62,6 +87,7 @@ public static class CmsApplication
     {
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        app.UseCors();
         app.UseBodySizeLimit();
         app.UseAuthentication();
         app.RejectInvalidKeys();
@@ -80,6 +106,7 @@ public static class CmsApplication
         app.MapPullQuotes();
         app.MapComments();
         app.MapTransfer();
+        app.MapKeys();
         app.MapBaselineIfEnabled(app.Configuration);
         return app;
     }

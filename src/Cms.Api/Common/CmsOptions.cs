@@ -18,6 +18,14 @@ public sealed class CmsOptions
 
     public CachingOptions Caching { get; set; } = new();
 
+    public CorsOptions Cors { get; set; } = new();
+
+    public sealed class CorsOptions
+    {
+        /// <summary>Origins allowed to call the API from a browser. Empty: none in Production, any localhost in Development.</summary>
+        public string[] Origins { get; set; } = [];
+    }
+
     /// <summary>When true, PUT, PATCH and DELETE without If-Match are refused with 428.</summary>
     public bool RequireIfMatch { get; set; }
 

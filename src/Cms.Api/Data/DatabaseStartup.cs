@@ -24,7 +24,7 @@ internal sealed class DatabaseStartup(
     private const string GeneratedAdminName = "admin (generated)";
 
     private const string SelectStoredKeys =
-        "SELECT name AS Name, role AS Role, key_hash AS Hash FROM api_keys WHERE revoked_at IS NULL";
+        "SELECT id AS Id, name AS Name, role AS Role, key_hash AS Hash FROM api_keys WHERE revoked_at IS NULL";
 
     private const string InsertKey = """
         INSERT INTO api_keys (name, role, prefix, key_hash, created_at)
@@ -49,25 +49,26 @@ internal sealed class DatabaseStartup(
     /// <summary>Returns the new admin key when this start generated one (shown once, never stored).</summary>
     private async Task<string?> LoadKeysAsync(CancellationToken cancellationToken)
     {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        var stored = (await connection.QueryAsync<ApiKeyRegistry.KnownKey>(SelectStoredKeys)).AsList();
+        foreach (var known in stored)
+        {
+            keys.Add(known.Name, known.Role, known.Hash, known.Id);
+        }
+
         if (!string.IsNullOrWhiteSpace(options.Value.AdminKey))
         {
-            keys.Add("admin", Roles.Admin, ApiKeyRegistry.Hash(options.Value.AdminKey));
+            keys.Add("admin (configuration)", Roles.Admin, ApiKeyRegistry.Hash(options.Value.AdminKey));
             return null;
         }
 
-        await using var connection = await database.OpenAsync(cancellationToken);
-        foreach (var stored in await connection.QueryAsync<ApiKeyRegistry.KnownKey>(SelectStoredKeys))
-        {
-            keys.Add(stored.Name, stored.Role, stored.Hash);
-        }
-
-        if (keys.Count > 0)
+        if (stored.Any(k => k.Role == Roles.Admin))
         {
             return null;
         }
 
         var key = ApiKeyRegistry.Generate();
-        await connection.ExecuteAsync(InsertKey, new
+        var id = await connection.ExecuteScalarAsync<long>(InsertKey + " RETURNING id", new
         {
             Name = GeneratedAdminName,
             Role = Roles.Admin,
@@ -75,7 +76,7 @@ internal sealed class DatabaseStartup(
             Hash = ApiKeyRegistry.Hash(key),
             Now = Timestamps.Now(clock),
         });
-        keys.Add(GeneratedAdminName, Roles.Admin, ApiKeyRegistry.Hash(key));
+        keys.Add(GeneratedAdminName, Roles.Admin, ApiKeyRegistry.Hash(key), id);
         return key;
     }
 
