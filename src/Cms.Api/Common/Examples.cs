@@ -1,5 +1,6 @@
 using Cms.Api.Articles;
 using Cms.Api.Comments;
+using Cms.Api.Keys;
 using Cms.Api.PullQuotes;
 using Cms.Api.Sections;
 using Cms.Api.Transfer;
@@ -39,6 +40,7 @@ public static class Examples
         },
         [typeof(CommentUpdateRequest)] = new CommentUpdateRequest { Status = CommentStatus.Approved },
         [typeof(ArticleDocument)] = Document,
+        [typeof(KeyRequest)] = new KeyRequest { Name = "ci-preview", Role = Roles.Editor },
         [typeof(ContentBundle)] = new ContentBundle
         {
             Articles = [Document with { Slug = "harbour-ferry-returns" }],
