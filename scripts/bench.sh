@@ -48,6 +48,7 @@ start_server() {
   Cms__AdminKey="$key" \
   Cms__Benchmark__Baseline=true \
   Cms__Caching__InProcess="$in_process_cache" \
+  Cms__Comments__FloodSeconds=0 Cms__Comments__RateLimitPerMinute=0 \
   Logging__LogLevel__Default=Warning \
     dotnet "$root/src/Cms.Api/bin/Release/net10.0/Cms.Api.dll" --urls "$url" >"$work/server.log" 2>&1 &
   server_pid=$!

@@ -26,7 +26,11 @@ public sealed record CommentResponse(
     CommentStatus Status,
     DateTimeOffset CreatedAt,
     DateTimeOffset UpdatedAt,
-    long Version);
+    long Version)
+{
+    /// <summary>The body as HTML that is safe to insert into a page: escaped, paragraphs and line breaks kept, URLs as nofollow links.</summary>
+    public string BodyHtml => CommentText.ToHtml(Body);
+}
 
 /// <summary>The fields a reader fills in; shared by the comment form and an editor's edit.</summary>
 public interface ICommentFields
@@ -56,6 +60,12 @@ public sealed record CommentRequest : ICommentFields
     /// <summary>The comment, required, at most 5000 characters.</summary>
     [Required]
     public string? Body { get; init; }
+
+    /// <summary>
+    /// Honeypot: render it as a hidden field that people leave empty. A filled one is accepted (202) but stored as
+    /// spam and never published.
+    /// </summary>
+    public string? Website2 { get; init; }
 }
 
 /// <summary>What an editor may change on a comment (PATCH, JSON Merge Patch).</summary>
@@ -69,3 +79,6 @@ public sealed record CommentUpdateRequest : ICommentFields
     /// <summary>pending, approved, spam or rejected. Only approved comments are shown to the public.</summary>
     public CommentStatus? Status { get; init; }
 }
+
+/// <summary>The answer to a comment that was received but will not be shown (202).</summary>
+public sealed record CommentReceived(string Status);

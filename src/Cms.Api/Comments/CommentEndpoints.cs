@@ -29,9 +29,16 @@ public static class CommentEndpoints
             .WithMetadata(new Idempotent())
             .WithSummary("Post a comment (the public comment form; no key needed)")
             .WithDescription("`name` and `body` are required (\"Please enter your name here\", \"Please enter your comment!\"). "
-                + "New comments wait in the moderation queue as `pending` unless Cms:Comments:AutoApprove is on. "
-                + "`parentId` replies to an approved comment on the same article.")
+                + "New comments wait in the moderation queue as `pending` unless Cms:Comments:AutoApprove is on (and even then when they hold more "
+                + "than 2 links). `parentId` replies to an approved comment on the same article. Render `website2` as a hidden, empty field: "
+                + "a filled one is accepted (202) but stored as spam. The same comment again within 24 h is 409; a second comment from the "
+                + "same address or e-mail within 15 s is 429 with `Retry-After`. Control characters are removed.")
             .Validate<CommentRequest>()
+            .Produces<CommentResponse>(StatusCodes.Status201Created)
+            .Produces<CommentReceived>(StatusCodes.Status202Accepted)
+            .ProducesProblem(StatusCodes.Status409Conflict)
+            .ProducesProblem(StatusCodes.Status429TooManyRequests)
+            .RequireRateLimiting(PublicWrites.Policy)
             .ProducesProblem(StatusCodes.Status404NotFound)
             .AllowAnonymous();
 
@@ -103,10 +110,22 @@ public static class CommentEndpoints
             [$"comments-article-{found.Id}"]);
     }
 
-    internal static async Task<Results<Created<CommentResponse>, ValidationProblem, ProblemHttpResult>> PostComment(
+    internal static async Task<IResult> PostComment(
         string article, CommentRequest request, HttpContext context, ArticleStore articles, CommentStore store,
-        IOptions<CmsOptions> options, ETags etags, CancellationToken cancellationToken)
+        IOptions<CmsOptions> options, IValidator<CommentRequest> validator, ETags etags, CancellationToken cancellationToken)
     {
+        var cleaned = request with
+        {
+            Name = CommentText.Clean(request.Name),
+            Email = CommentText.Clean(request.Email),
+            Website = CommentText.Clean(request.Website),
+            Body = CommentText.Clean(request.Body),
+        };
+        if (cleaned != request && await Validation.ValidateAsync(validator, cleaned, cancellationToken) is { } errors)
+        {
+            return Validation.Problem(errors);
+        }
+
         var found = await articles.FindVisibleAsync(article, context, cancellationToken);
         if (found is null)
         {
@@ -114,15 +133,40 @@ public static class CommentEndpoints
         }
 
         var editor = context.HasKey();
-        var status = options.Value.Comments.AutoApprove ? CommentStatus.Approved : CommentStatus.Pending;
-        var write = await store.CreateAsync(
-            found.Id, request, status, context.Connection.RemoteIpAddress?.ToString(), approvedParentOnly: !editor, cancellationToken);
-        if (write.Row is not { } row)
+        var settings = options.Value.Comments;
+        var honeypot = !string.IsNullOrEmpty(request.Website2);
+        var status = honeypot ? CommentStatus.Spam
+            : settings.AutoApprove && CommentText.CountLinks(cleaned.Body!) <= settings.MaxLinks ? CommentStatus.Approved
+            : CommentStatus.Pending;
+        var guards = new CommentGuards(
+            editor || honeypot ? TimeSpan.Zero : TimeSpan.FromSeconds(settings.FloodSeconds),
+            honeypot ? TimeSpan.Zero : TimeSpan.FromHours(settings.DuplicateHours),
+            ApprovedParentOnly: !editor);
+        var (outcome, row, retryAfter) = await store.CreateAsync(
+            found.Id, cleaned with { Website2 = null }, status, context.Connection.RemoteIpAddress?.ToString(), guards, cancellationToken);
+
+        switch (outcome)
         {
-            return Problems.Invalid(write.ErrorField!, write.Error!);
+            case CommentCreateOutcome.InvalidParent:
+                return Problems.Invalid("parentId", $"There is no comment {request.ParentId} on this article to reply to.");
+            case CommentCreateOutcome.Duplicate:
+                return Problems.Conflict("You have already posted this comment.");
+            case CommentCreateOutcome.TooSoon:
+                var seconds = (int)Math.Ceiling(retryAfter.TotalSeconds);
+                context.Response.Headers.RetryAfter = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+                return TypedResults.Problem(
+                    statusCode: StatusCodes.Status429TooManyRequests,
+                    title: "Too many comments.",
+                    detail: $"You are posting comments too quickly. Please wait {seconds} second(s) and try again.");
         }
 
-        var response = row.ToResponse(withEmail: editor);
+        if (honeypot)
+        {
+            // Looks received to a bot; stored as spam for moderators, never published.
+            return TypedResults.Accepted((string?)null, new CommentReceived("received"));
+        }
+
+        var response = row!.ToResponse(withEmail: editor);
         context.Response.Headers.ETag = etags.Of(response);
         return TypedResults.Created($"/api/v1/comments/{row.Id}", response);
     }

@@ -36,8 +36,30 @@ internal sealed class CommentRow
     };
 }
 
+internal enum CommentCreateOutcome
+{
+    Created,
+    InvalidParent,
+    Duplicate,
+    TooSoon,
+}
+
+/// <summary>The anti-abuse rules the insert checks inside its own transaction, so concurrent posts can't slip past them.</summary>
+internal sealed record CommentGuards(TimeSpan FloodWindow, TimeSpan DuplicateWindow, bool ApprovedParentOnly);
+
 internal sealed class CommentStore(CmsDatabase database, TimeProvider clock)
 {
+    private const string LatestFromSender = """
+        SELECT MAX(created_at) FROM comments
+        WHERE (@ClientIp IS NOT NULL AND client_ip = @ClientIp) OR (@Email IS NOT NULL AND email = @Email)
+        """;
+
+    private const string DuplicateExists = """
+        SELECT EXISTS (SELECT 1 FROM comments
+        WHERE article_id = @ArticleId AND parent_id IS @ParentId AND body = @Body AND created_at >= @Since
+          AND (name = @Name OR (@Email IS NOT NULL AND email = @Email)))
+        """;
+
     internal const string Columns = """
         c.id, c.article_id, c.parent_id, c.name, c.email, c.website, c.body, c.status, c.created_at, c.updated_at, c.version,
         a.status AS article_status
@@ -105,19 +127,44 @@ internal sealed class CommentStore(CmsDatabase database, TimeProvider clock)
         return await connection.QuerySingleOrDefaultAsync<CommentRow>(SelectById, new { Id = id });
     }
 
-    // approvedParentOnly: the public may reply only to comments they can see.
-    public async Task<WriteResult<CommentRow>> CreateAsync(
-        long articleId, CommentRequest request, CommentStatus status, string? clientIp, bool approvedParentOnly, CancellationToken cancellationToken)
+    /// <summary>Adds a comment after checking its parent, flood control and duplicates, all in one transaction.</summary>
+    public async Task<(CommentCreateOutcome Outcome, CommentRow? Row, TimeSpan RetryAfter)> CreateAsync(
+        long articleId, CommentRequest request, CommentStatus status, string? clientIp, CommentGuards guards, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
         await using var transaction = CmsDatabase.BeginWrite(connection);
+        var now = Timestamps.Now(clock);
+        var email = string.IsNullOrEmpty(request.Email) ? null : request.Email;
         if (request.ParentId is { } parentId)
         {
             var parent = await connection.QuerySingleOrDefaultAsync<ParentComment>(SelectParent, new { Id = parentId }, transaction);
-            if (parent is null || parent.ArticleId != articleId || (approvedParentOnly && parent.Status != "approved"))
+            if (parent is null || parent.ArticleId != articleId || (guards.ApprovedParentOnly && parent.Status != "approved"))
             {
-                return WriteResult<CommentRow>.Invalid("parentId", $"There is no comment {parentId} on this article to reply to.");
+                return (CommentCreateOutcome.InvalidParent, null, TimeSpan.Zero);
             }
+        }
+
+        if (guards.FloodWindow > TimeSpan.Zero
+            && await connection.ExecuteScalarAsync<string?>(LatestFromSender, new { ClientIp = clientIp, Email = email }, transaction) is { } latestText)
+        {
+            var wait = Timestamps.Parse(latestText) + guards.FloodWindow - now;
+            if (wait > TimeSpan.Zero)
+            {
+                return (CommentCreateOutcome.TooSoon, null, wait);
+            }
+        }
+
+        if (guards.DuplicateWindow > TimeSpan.Zero && await connection.ExecuteScalarAsync<bool>(DuplicateExists, new
+        {
+            ArticleId = articleId,
+            request.ParentId,
+            request.Body,
+            request.Name,
+            Email = email,
+            Since = now - guards.DuplicateWindow,
+        }, transaction))
+        {
+            return (CommentCreateOutcome.Duplicate, null, TimeSpan.Zero);
         }
 
         var id = await connection.ExecuteScalarAsync<long>(Insert, new
@@ -130,11 +177,11 @@ internal sealed class CommentStore(CmsDatabase database, TimeProvider clock)
             request.Body,
             Status = QueryValues.ToText(status),
             ClientIp = clientIp,
-            Now = Timestamps.Now(clock),
+            Now = now,
         }, transaction);
         var row = await connection.QuerySingleAsync<CommentRow>(SelectById, new { Id = id }, transaction);
         await transaction.CommitAsync(cancellationToken);
-        return new WriteResult<CommentRow>(row);
+        return (CommentCreateOutcome.Created, row, TimeSpan.Zero);
     }
 
     public async Task<WriteResult<CommentRow>> UpdateAsync(

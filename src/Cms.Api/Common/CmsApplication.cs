@@ -54,6 +54,7 @@ public static class CmsApplication
             .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null);
         services.AddAuthorizationBuilder()
             .AddPolicy(Roles.AdminPolicy, policy => policy.RequireRole(Roles.Admin));
+        services.AddPublicWriteLimits();
         services.AddSingleton<KeyStore>();
         services.AddSingleton<KeyUsage>();
 
@@ -92,6 +93,7 @@ public static class CmsApplication
         app.UseAuthentication();
         app.RejectInvalidKeys();
         app.UseAuthorization();
+        app.UseRateLimiter();
         app.UseResponseCache();
         app.UseIdempotencyKeys();
         app.UseCmsOpenApi();

@@ -42,5 +42,17 @@ public sealed class CmsOptions
     {
         /// <summary>New public comments are published at once instead of waiting in the moderation queue.</summary>
         public bool AutoApprove { get; set; }
+
+        /// <summary>One comment per client IP, and per e-mail address, in this many seconds (0 turns flood control off).</summary>
+        public int FloodSeconds { get; set; } = 15;
+
+        /// <summary>The same body from the same name or e-mail on the same article and parent within this many hours is a duplicate (409; 0 = off).</summary>
+        public int DuplicateHours { get; set; } = 24;
+
+        /// <summary>A comment with more links than this waits for moderation even when AutoApprove is on.</summary>
+        public int MaxLinks { get; set; } = 2;
+
+        /// <summary>Public write requests per client IP per minute (0 turns the limiter off).</summary>
+        public int RateLimitPerMinute { get; set; } = 30;
     }
 }

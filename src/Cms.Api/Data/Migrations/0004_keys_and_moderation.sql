@@ -1,2 +1,6 @@
 -- Keys with roles: when each was last used (written at most once a minute per key).
 ALTER TABLE api_keys ADD COLUMN last_used_at TEXT;
+
+-- Flood control looks up a sender's latest comment by client IP and by e-mail address.
+CREATE INDEX ix_comments_client_ip ON comments (client_ip, created_at);
+CREATE INDEX ix_comments_email ON comments (email, created_at);
