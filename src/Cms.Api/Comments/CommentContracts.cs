@@ -30,6 +30,40 @@ public sealed record CommentResponse(
 {
     /// <summary>The body as HTML that is safe to insert into a page: escaped, paragraphs and line breaks kept, URLs as nofollow links.</summary>
     public string BodyHtml => CommentText.ToHtml(Body);
+
+    /// <summary>How many approved replies it has.</summary>
+    public long ReplyCount { get; init; }
+
+    /// <summary>With include=replies: its approved replies, oldest first (each with its own replies).</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public IReadOnlyList<CommentResponse>? Replies { get; init; }
+
+    /// <summary>Who (the key's name) last changed the status; with a key only.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? ModeratedBy { get; init; }
+
+    /// <summary>When the status last changed; with a key only.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public DateTimeOffset? ModeratedAt { get; init; }
+}
+
+public enum ModerationAction
+{
+    Approve,
+    Reject,
+    Spam,
+    Restore,
+}
+
+/// <summary>Moderate many comments at once: all of them, or none if any id is unknown.</summary>
+public sealed record ModerationRequest
+{
+    [System.ComponentModel.DataAnnotations.Required]
+    public IReadOnlyList<long>? Ids { get; init; }
+
+    /// <summary>approve, reject, spam, or restore (back to pending).</summary>
+    [System.ComponentModel.DataAnnotations.Required]
+    public ModerationAction? Action { get; init; }
 }
 
 /// <summary>The fields a reader fills in; shared by the comment form and an editor's edit.</summary>

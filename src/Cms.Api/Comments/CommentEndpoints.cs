@@ -49,6 +49,14 @@ public static class CommentEndpoints
             .ProducesValidationProblem()
             .RequireAuthorization();
 
+        comments.MapPost("moderate", ModerateComments)
+            .WithName(nameof(ModerateComments))
+            .WithSummary("Approve, reject, mark as spam or restore many comments at once")
+            .WithDescription("All or nothing: if any id is unknown, nothing changes (400 lists them). Records who and when on each.")
+            .Validate<ModerationRequest>()
+            .Produces<ItemList<CommentResponse>>()
+            .RequireAuthorization();
+
         comments.MapGet("{id}", GetComment)
             .WithName(nameof(GetComment))
             .WithSummary("Get one comment")
@@ -84,13 +92,24 @@ public static class CommentEndpoints
 
     internal static async Task<Results<CachedJson<Page<CommentResponse>>, ValidationProblem, ProblemHttpResult>> ListArticleComments(
         string article, HttpContext context, ArticleStore articles, CommentStore store,
-        int? limit, string? cursor, int? offset, bool? count, string? status, CancellationToken cancellationToken)
+        int? limit, string? cursor, int? offset, bool? count, string? status, string? include, CancellationToken cancellationToken)
     {
         if (!ListParameters.TryParse(limit, cursor, offset, count, CommentSort, out var paging, out var errors)
             | !QueryValues.TryParseEnum<CommentStatus>(status, "status", out var filter, out var statusErrors))
         {
             errors.Merge(statusErrors);
             return TypedResults.ValidationProblem(errors);
+        }
+
+        var threads = include switch
+        {
+            null or "" => false,
+            "replies" => true,
+            _ => (bool?)null,
+        };
+        if (threads is null)
+        {
+            return Problems.Invalid("include", "'include' takes: replies.");
         }
 
         var found = await articles.FindVisibleAsync(article, context, cancellationToken);
@@ -100,6 +119,11 @@ public static class CommentEndpoints
         }
 
         var editor = context.HasKey();
+        if (threads == true)
+        {
+            return await ThreadsAsync(found.Id, editor, paging, context, store, cancellationToken);
+        }
+
         var (rows, total) = await store.ListAsync(found.Id, editor ? filter : CommentStatus.Approved, paging, cancellationToken);
         var (page, next) = paging.Cut(rows, CommentSort, r => (Timestamps.ToText(r.CreatedAt), r.Id));
         var items = page.Select(r => r.ToResponse(withEmail: editor)).ToList();
@@ -108,6 +132,30 @@ public static class CommentEndpoints
             new Page<CommentResponse>(items, next, total),
             items.Count == 0 ? null : items.Max(c => c.UpdatedAt),
             [$"comments-article-{found.Id}"]);
+    }
+
+    /// <summary>
+    /// The approved thread: a page of top-level comments, each with its approved replies nested in order. Replies
+    /// are read for the whole article at once (one query), then hung under their parents.
+    /// </summary>
+    private static async Task<CachedJson<Page<CommentResponse>>> ThreadsAsync(
+        long articleId, bool editor, ListParameters paging, HttpContext context, CommentStore store, CancellationToken cancellationToken)
+    {
+        var (rows, total) = await store.ListTopLevelAsync(articleId, paging, cancellationToken);
+        var (page, next) = paging.Cut(rows, CommentSort, r => (Timestamps.ToText(r.CreatedAt), r.Id));
+        var replies = (await store.ListApprovedRepliesAsync(articleId, cancellationToken)).ToLookup(r => r.ParentId);
+
+        CommentResponse WithReplies(CommentRow row, int depth) => row.ToResponse(withEmail: editor) with
+        {
+            Replies = depth < 50 ? replies[row.Id].Select(r => WithReplies(r, depth + 1)).ToList() : [],
+        };
+
+        var items = page.Select(r => WithReplies(r, 0)).ToList();
+        PageLinks.AddNextLink(context, next);
+        return new CachedJson<Page<CommentResponse>>(
+            new Page<CommentResponse>(items, next, total),
+            items.Count == 0 ? null : items.Max(c => c.UpdatedAt),
+            [$"comments-article-{articleId}"]);
     }
 
     internal static async Task<IResult> PostComment(
@@ -200,6 +248,22 @@ public static class CommentEndpoints
             : Problems.NotFound($"comment {id}");
     }
 
+    internal static async Task<Results<Ok<ItemList<CommentResponse>>, ValidationProblem>> ModerateComments(
+        ModerationRequest request, HttpContext context, CommentStore store, CancellationToken cancellationToken)
+    {
+        var status = request.Action switch
+        {
+            ModerationAction.Approve => CommentStatus.Approved,
+            ModerationAction.Reject => CommentStatus.Rejected,
+            ModerationAction.Spam => CommentStatus.Spam,
+            _ => CommentStatus.Pending,
+        };
+        var (rows, missing) = await store.ModerateAsync(request.Ids!, status, context.User.Identity?.Name ?? "unknown", cancellationToken);
+        return missing.Count > 0
+            ? Problems.Invalid("ids", $"No comment has id {string.Join(", ", missing)}; nothing was changed.")
+            : TypedResults.Ok(new ItemList<CommentResponse>(rows.Select(r => r.ToResponse(withEmail: true)).ToList()));
+    }
+
     internal static async Task<IResult> PatchComment(
         long id, MergePatchDocument patch, HttpContext context, CommentStore store, IValidator<CommentUpdateRequest> validator, ETags etags,
         CancellationToken cancellationToken)
@@ -208,7 +272,8 @@ public static class CommentEndpoints
         var result = await ConditionalWrites.RunAsync<CommentRow, CommentResponse>(
             context, etags, $"comment {id}", r => r.ToResponse(withEmail: true), c => c.Version,
             matches => store.UpdateAsync(
-                id, current => MergePatch.ApplyAndValidate(current.ToRequest(), patch, validator, etags.SerializerOptions, out errors), matches, cancellationToken),
+                id, current => MergePatch.ApplyAndValidate(current.ToRequest(), patch, validator, etags.SerializerOptions, out errors), matches,
+                context.User.Identity?.Name ?? "unknown", cancellationToken),
             TypedResults.Ok);
         return errors is null ? result : Validation.Problem(errors);
     }

@@ -17,14 +17,22 @@ internal sealed class CommentRow
     public DateTimeOffset CreatedAt { get; init; }
     public DateTimeOffset UpdatedAt { get; init; }
     public long Version { get; init; }
+    public string? ModeratedBy { get; init; }
+    public DateTimeOffset? ModeratedAt { get; init; }
+    public long ReplyCount { get; init; }
     public string ArticleStatus { get; init; } = "";
 
     public bool IsApproved => Status == "approved";
 
-    /// <summary>The e-mail address is included only for callers with a key.</summary>
+    /// <summary>The e-mail address and the moderation record are included only for callers with a key.</summary>
     public CommentResponse ToResponse(bool withEmail) => new(
         Id, ArticleId, ParentId, Name, withEmail ? Email : null, Website, Body,
-        Enum.Parse<CommentStatus>(Status, ignoreCase: true), CreatedAt, UpdatedAt, Version);
+        Enum.Parse<CommentStatus>(Status, ignoreCase: true), CreatedAt, UpdatedAt, Version)
+    {
+        ReplyCount = ReplyCount,
+        ModeratedBy = withEmail ? ModeratedBy : null,
+        ModeratedAt = withEmail ? ModeratedAt : null,
+    };
 
     public CommentUpdateRequest ToRequest() => new()
     {
@@ -62,6 +70,8 @@ internal sealed class CommentStore(CmsDatabase database, TimeProvider clock)
 
     internal const string Columns = """
         c.id, c.article_id, c.parent_id, c.name, c.email, c.website, c.body, c.status, c.created_at, c.updated_at, c.version,
+        c.moderated_by, c.moderated_at,
+        (SELECT COUNT(*) FROM comments r WHERE r.parent_id = c.id AND r.status = 'approved') AS reply_count,
         a.status AS article_status
         """;
 
@@ -90,11 +100,23 @@ internal sealed class CommentStore(CmsDatabase database, TimeProvider clock)
         RETURNING id
         """;
 
+    // A status change records who made it and when; other edits leave that record alone.
     private const string Update = """
         UPDATE comments
-        SET name = @Name, email = @Email, website = @Website, body = @Body, status = @Status, updated_at = @Now, version = version + 1
+        SET name = @Name, email = @Email, website = @Website, body = @Body,
+            moderated_by = CASE WHEN status <> @Status THEN @Who ELSE moderated_by END,
+            moderated_at = CASE WHEN status <> @Status THEN @Now ELSE moderated_at END,
+            status = @Status, updated_at = @Now, version = version + 1
         WHERE id = @Id
         """;
+
+    private const string Moderate = """
+        UPDATE comments
+        SET status = @Status, moderated_by = @Who, moderated_at = @Now, updated_at = @Now, version = version + 1
+        WHERE id IN @Ids AND status <> @Status
+        """;
+
+    private const string SelectByIds = $"SELECT {Columns} FROM comments c JOIN articles a ON a.id = c.article_id WHERE c.id IN @Ids ORDER BY c.id";
 
     private const string Delete = "DELETE FROM comments WHERE id = @Id";
 
@@ -119,6 +141,39 @@ internal sealed class CommentStore(CmsDatabase database, TimeProvider clock)
         await using var results = await connection.QueryMultipleAsync($"{SelectPage};\n{CountPage}", parameters);
         var rows = (await results.ReadAsync<CommentRow>()).AsList();
         return (rows, await results.ReadSingleAsync<long>());
+    }
+
+    private const string SelectTopLevelPage = $"""
+        SELECT {Columns} FROM comments c JOIN articles a ON a.id = c.article_id
+        WHERE c.article_id = @ArticleId AND c.parent_id IS NULL AND c.status = 'approved'
+          AND (@CursorId IS NULL OR (c.created_at, c.id) > (@CursorKey, @CursorId))
+        ORDER BY c.created_at, c.id
+        LIMIT @Fetch OFFSET @Offset
+        """;
+
+    private const string CountTopLevel =
+        "SELECT COUNT(*) FROM comments WHERE article_id = @ArticleId AND parent_id IS NULL AND status = 'approved'";
+
+    private const string SelectApprovedReplies = $"""
+        SELECT {Columns} FROM comments c JOIN articles a ON a.id = c.article_id
+        WHERE c.article_id = @ArticleId AND c.parent_id IS NOT NULL AND c.status = 'approved'
+        ORDER BY c.created_at, c.id
+        """;
+
+    public async Task<(IReadOnlyList<CommentRow> Rows, long? TotalCount)> ListTopLevelAsync(
+        long articleId, ListParameters paging, CancellationToken cancellationToken)
+    {
+        var parameters = new { ArticleId = articleId, CursorKey = paging.After?.Key, CursorId = paging.After?.Id, Fetch = paging.FetchCount, paging.Offset };
+        await using var connection = await database.OpenAsync(cancellationToken);
+        var rows = (await connection.QueryAsync<CommentRow>(SelectTopLevelPage, parameters)).AsList();
+        long? total = paging.Count ? await connection.ExecuteScalarAsync<long>(CountTopLevel, parameters) : null;
+        return (rows, total);
+    }
+
+    public async Task<IReadOnlyList<CommentRow>> ListApprovedRepliesAsync(long articleId, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        return (await connection.QueryAsync<CommentRow>(SelectApprovedReplies, new { ArticleId = articleId })).AsList();
     }
 
     public async Task<CommentRow?> FindAsync(long id, CancellationToken cancellationToken)
@@ -185,7 +240,7 @@ internal sealed class CommentStore(CmsDatabase database, TimeProvider clock)
     }
 
     public async Task<WriteResult<CommentRow>> UpdateAsync(
-        long id, Func<CommentRow, CommentUpdateRequest?> change, Func<CommentRow, bool> precondition, CancellationToken cancellationToken)
+        long id, Func<CommentRow, CommentUpdateRequest?> change, Func<CommentRow, bool> precondition, string who, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
         await using var transaction = CmsDatabase.BeginWrite(connection);
@@ -218,6 +273,7 @@ internal sealed class CommentStore(CmsDatabase database, TimeProvider clock)
             Website = string.IsNullOrEmpty(request.Website) ? null : request.Website,
             request.Body,
             Status = QueryValues.ToText(request.Status ?? CommentStatus.Pending),
+            Who = who,
             Now = Timestamps.Now(clock),
         }, transaction);
         var row = await connection.QuerySingleAsync<CommentRow>(SelectById, new { Id = id }, transaction);
@@ -243,6 +299,25 @@ internal sealed class CommentStore(CmsDatabase database, TimeProvider clock)
         await connection.ExecuteAsync(Delete, new { Id = id }, transaction);
         await transaction.CommitAsync(cancellationToken);
         return new WriteResult<CommentRow>(current);
+    }
+
+    /// <summary>Sets the status of all the comments, or of none when any id does not exist (returns the missing ids).</summary>
+    public async Task<(IReadOnlyList<CommentRow> Rows, IReadOnlyList<long> Missing)> ModerateAsync(
+        IReadOnlyList<long> ids, CommentStatus status, string who, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var transaction = CmsDatabase.BeginWrite(connection);
+        var existing = (await connection.QueryAsync<CommentRow>(SelectByIds, new { Ids = ids }, transaction)).Select(r => r.Id).ToHashSet();
+        var missing = ids.Where(id => !existing.Contains(id)).Distinct().ToList();
+        if (missing.Count > 0)
+        {
+            return ([], missing);
+        }
+
+        await connection.ExecuteAsync(Moderate, new { Ids = ids, Status = QueryValues.ToText(status), Who = who, Now = Timestamps.Now(clock) }, transaction);
+        var rows = (await connection.QueryAsync<CommentRow>(SelectByIds, new { Ids = ids }, transaction)).AsList();
+        await transaction.CommitAsync(cancellationToken);
+        return (rows, []);
     }
 
     private sealed record ParentComment(long ArticleId, string Status);

@@ -49,3 +49,13 @@ public sealed class CommentUpdateValidator : AbstractValidator<CommentUpdateRequ
         RuleFor(c => c.Status).NotNull().WithMessage("The status must be pending, approved, spam or rejected.").IsInEnum().WithMessage("The status must be pending, approved, spam or rejected.");
     }
 }
+
+public sealed class ModerationValidator : AbstractValidator<ModerationRequest>
+{
+    public ModerationValidator()
+    {
+        RuleFor(m => m.Ids).NotEmpty().WithMessage("List the comment ids to moderate in 'ids'.")
+            .Must(ids => ids!.Count <= 1000).WithMessage("At most 1000 comments at a time.").When(m => m.Ids is not null);
+        RuleFor(m => m.Action).NotNull().WithMessage("'action' must be approve, reject, spam or restore.").IsInEnum().WithMessage("'action' must be approve, reject, spam or restore.");
+    }
+}

@@ -40,6 +40,7 @@ public static class Examples
         },
         [typeof(CommentUpdateRequest)] = new CommentUpdateRequest { Status = CommentStatus.Approved },
         [typeof(ArticleDocument)] = Document,
+        [typeof(ModerationRequest)] = new ModerationRequest { Ids = [12, 13, 17], Action = ModerationAction.Approve },
         [typeof(KeyRequest)] = new KeyRequest { Name = "ci-preview", Role = Roles.Editor },
         [typeof(ContentBundle)] = new ContentBundle
         {

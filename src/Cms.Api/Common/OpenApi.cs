@@ -136,7 +136,7 @@ public static class OpenApi
             ["sort"] = ("`-publishedAt` (newest first, the default), `publishedAt`, `-updatedAt`, `title`, or `relevance` (the default when `q` is given).", "-publishedAt"),
             ["dryRun"] = ("`true`: validate and report what would be created / updated / unchanged, writing nothing.", "true"),
             ["updatedSince"] = ("Only articles (and their comments) updated at or after this instant (ISO 8601).", "2026-11-01T00:00:00Z"),
-            ["include"] = ("Parts to embed, comma-separated: `sections`, `pullQuotes` (and `comments` on a single article).", "sections,pullQuotes"),
+            ["include"] = ("Parts to embed, comma-separated: `sections`, `pullQuotes` (and `comments` on a single article); on an article's comments, `replies` nests the approved threads.", "sections,pullQuotes"),
         };
 
         private static void AddConditionalHeaders(OpenApiOperation operation, IList<object> metadata)

@@ -151,6 +151,7 @@ public sealed class AuthorizationMatrixTests : ApiTest
         ["GetComment"] = Access.Public,
         ["ListComments"] = Access.Editor,
         ["PatchComment"] = Access.Editor,
+        ["ModerateComments"] = Access.Editor,
         ["DeleteComment"] = Access.Editor,
         ["UpsertArticle"] = Access.Editor,
         ["Import"] = Access.Editor,

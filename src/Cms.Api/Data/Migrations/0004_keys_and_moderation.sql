@@ -4,3 +4,7 @@ ALTER TABLE api_keys ADD COLUMN last_used_at TEXT;
 -- Flood control looks up a sender's latest comment by client IP and by e-mail address.
 CREATE INDEX ix_comments_client_ip ON comments (client_ip, created_at);
 CREATE INDEX ix_comments_email ON comments (email, created_at);
+
+-- Every status change of a comment records who (the key's name) and when.
+ALTER TABLE comments ADD COLUMN moderated_by TEXT;
+ALTER TABLE comments ADD COLUMN moderated_at TEXT;
