@@ -31,6 +31,9 @@ public sealed record ArticleResponse(
     DateTimeOffset UpdatedAt,
     long Version)
 {
+    /// <summary>Whether the comment form is open (posting to a closed article is 403).</summary>
+    public bool CommentsOpen { get; init; } = true;
+
     /// <summary>The body's sections in order (with include=sections).</summary>
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public IReadOnlyList<SectionResponse>? Sections { get; init; }
@@ -87,4 +90,7 @@ public sealed record ArticleRequest : IArticleFields
 
     /// <summary>With status scheduled: when it goes live, in the future. Ignored (and cleared) with any other status.</summary>
     public DateTimeOffset? PublishAt { get; init; }
+
+    /// <summary>Whether readers may comment (default true; on PUT, omitted keeps the current value).</summary>
+    public bool? CommentsOpen { get; init; }
 }

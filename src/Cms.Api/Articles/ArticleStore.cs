@@ -23,6 +23,7 @@ internal sealed class ArticleRow
     public DateTimeOffset CreatedAt { get; init; }
     public DateTimeOffset UpdatedAt { get; init; }
     public long Version { get; init; }
+    public bool CommentsOpen { get; init; } = true;
 
     /// <summary>Set on full-text search results: bm25 score (lower is better).</summary>
     public double? Score { get; init; }
@@ -33,7 +34,10 @@ internal sealed class ArticleRow
     public bool IsPublished => Status == ArticleStatuses.Published;
 
     public ArticleResponse ToResponse() => new(
-        Id, Slug, Title, Standfirst, Byline, ArticleStatuses.Parse(Status), PublishAt, PublishedAt, CreatedAt, UpdatedAt, Version);
+        Id, Slug, Title, Standfirst, Byline, ArticleStatuses.Parse(Status), PublishAt, PublishedAt, CreatedAt, UpdatedAt, Version)
+    {
+        CommentsOpen = CommentsOpen,
+    };
 
     public ArticleRequest ToRequest() => new()
     {
@@ -43,6 +47,7 @@ internal sealed class ArticleRow
         Byline = Byline,
         Status = ArticleStatuses.Parse(Status),
         PublishAt = PublishAt,
+        CommentsOpen = CommentsOpen,
     };
 }
 
@@ -87,7 +92,7 @@ internal enum ArticleIncludes
 internal sealed class ArticleStore(CmsDatabase database, TimeProvider clock)
 {
     internal const string Columns =
-        "a.id, a.slug, a.title, a.standfirst, a.byline, a.status, a.publish_at, a.published_at, a.created_at, a.updated_at, a.version";
+        "a.id, a.slug, a.title, a.standfirst, a.byline, a.status, a.publish_at, a.published_at, a.created_at, a.updated_at, a.version, a.comments_open";
 
     private const string SelectById = $"SELECT {Columns} FROM articles a WHERE a.id = @Id";
     private const string SelectBySlug = $"SELECT {Columns} FROM articles a WHERE a.slug = @Slug";
@@ -114,15 +119,15 @@ internal sealed class ArticleStore(CmsDatabase database, TimeProvider clock)
     private const string SlugInUse = "SELECT EXISTS (SELECT 1 FROM articles WHERE slug = @Slug AND id <> @Id)";
 
     private const string Insert = """
-        INSERT INTO articles (slug, title, standfirst, byline, status, publish_at, published_at, created_at, updated_at, version)
-        VALUES (@Slug, @Title, @Standfirst, @Byline, @Status, @PublishAt, @PublishedAt, @Now, @Now, 1)
+        INSERT INTO articles (slug, title, standfirst, byline, status, publish_at, published_at, comments_open, created_at, updated_at, version)
+        VALUES (@Slug, @Title, @Standfirst, @Byline, @Status, @PublishAt, @PublishedAt, @CommentsOpen, @Now, @Now, 1)
         RETURNING id
         """;
 
     private const string Update = """
         UPDATE articles
         SET slug = @Slug, title = @Title, standfirst = @Standfirst, byline = @Byline, status = @Status,
-            publish_at = @PublishAt, published_at = @PublishedAt, updated_at = @Now, version = version + 1
+            publish_at = @PublishAt, published_at = @PublishedAt, comments_open = @CommentsOpen, updated_at = @Now, version = version + 1
         WHERE id = @Id
         """;
 
@@ -227,6 +232,7 @@ internal sealed class ArticleStore(CmsDatabase database, TimeProvider clock)
             Status = ArticleStatuses.ToText(status),
             PublishAt = status == ArticleStatus.Scheduled ? request.PublishAt : null,
             PublishedAt = status == ArticleStatus.Published ? now : (DateTimeOffset?)null,
+            CommentsOpen = request.CommentsOpen ?? true,
             Now = now,
         }, transaction);
         var row = await connection.QuerySingleAsync<ArticleRow>(SelectById, new { Id = id }, transaction);
@@ -263,8 +269,10 @@ internal sealed class ArticleStore(CmsDatabase database, TimeProvider clock)
         var slug = request.Slug ?? current.Slug;
         var status = request.Status is { } requested ? ArticleStatuses.ToText(requested) : current.Status;
         var publishAt = status == ArticleStatuses.Scheduled ? request.PublishAt ?? current.PublishAt : null;
+        var commentsOpen = request.CommentsOpen ?? current.CommentsOpen;
         if (slug == current.Slug && request.Title == current.Title && request.Standfirst == current.Standfirst
-            && request.Byline == current.Byline && status == current.Status && publishAt == current.PublishAt)
+            && request.Byline == current.Byline && status == current.Status && publishAt == current.PublishAt
+            && commentsOpen == current.CommentsOpen)
         {
             return (ArticleWriteOutcome.Unchanged, current);
         }
@@ -286,6 +294,7 @@ internal sealed class ArticleStore(CmsDatabase database, TimeProvider clock)
             PublishAt = publishAt,
             // Set when first published, then kept: unpublishing and republishing does not move the date.
             PublishedAt = current.PublishedAt ?? (status == ArticleStatuses.Published ? now : null),
+            CommentsOpen = commentsOpen,
             Now = now,
         }, transaction);
         var row = await connection.QuerySingleAsync<ArticleRow>(SelectById, new { Id = id }, transaction);

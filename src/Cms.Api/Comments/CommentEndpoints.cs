@@ -36,6 +36,7 @@ public static class CommentEndpoints
             .Validate<CommentRequest>()
             .Produces<CommentResponse>(StatusCodes.Status201Created)
             .Produces<CommentReceived>(StatusCodes.Status202Accepted)
+            .ProducesProblem(StatusCodes.Status403Forbidden)
             .ProducesProblem(StatusCodes.Status409Conflict)
             .ProducesProblem(StatusCodes.Status429TooManyRequests)
             .RequireRateLimiting(PublicWrites.Policy)
@@ -178,6 +179,14 @@ public static class CommentEndpoints
         if (found is null)
         {
             return Problems.NotFound($"article '{article}'");
+        }
+
+        if (!found.CommentsOpen)
+        {
+            return TypedResults.Problem(
+                statusCode: StatusCodes.Status403Forbidden,
+                title: "Comments are closed.",
+                detail: "This article no longer takes comments.");
         }
 
         var editor = context.HasKey();

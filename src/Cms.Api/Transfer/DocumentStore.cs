@@ -21,7 +21,7 @@ internal enum Change
 internal sealed class DocumentStore
 {
     private const string SelectArticle =
-        "SELECT id, slug, title, standfirst, byline, status, publish_at, published_at, created_at, updated_at, version FROM articles WHERE slug = @Slug";
+        "SELECT id, slug, title, standfirst, byline, status, publish_at, published_at, created_at, updated_at, version, comments_open FROM articles WHERE slug = @Slug";
 
     private const string SelectSections = "SELECT heading AS Heading, body AS Body FROM sections WHERE article_id = @Id ORDER BY position";
 
@@ -32,14 +32,14 @@ internal sealed class DocumentStore
         """;
 
     private const string InsertArticle = """
-        INSERT INTO articles (slug, title, standfirst, byline, status, publish_at, published_at, created_at, updated_at, version)
-        VALUES (@Slug, @Title, @Standfirst, @Byline, @Status, @PublishAt, @PublishedAt, @Now, @Now, 1)
+        INSERT INTO articles (slug, title, standfirst, byline, status, publish_at, published_at, comments_open, created_at, updated_at, version)
+        VALUES (@Slug, @Title, @Standfirst, @Byline, @Status, @PublishAt, @PublishedAt, @CommentsOpen, @Now, @Now, 1)
         RETURNING id
         """;
 
     private const string UpdateArticle = """
         UPDATE articles SET title = @Title, standfirst = @Standfirst, byline = @Byline, status = @Status, publish_at = @PublishAt,
-            published_at = @PublishedAt, updated_at = @Now, version = version + 1
+            published_at = @PublishedAt, comments_open = @CommentsOpen, updated_at = @Now, version = version + 1
         WHERE id = @Id
         """;
 
@@ -78,6 +78,7 @@ internal sealed class DocumentStore
         var publishAt = status == ArticleStatus.Scheduled ? document.PublishAt : null;
         var sections = document.Sections ?? [];
         var quotes = document.PullQuotes ?? [];
+        var commentsOpen = document.CommentsOpen ?? true;
 
         var existing = await connection.QuerySingleOrDefaultAsync<ArticleRow>(SelectArticle, new { Slug = slug }, transaction);
         if (existing is null)
@@ -91,6 +92,7 @@ internal sealed class DocumentStore
                 Status = statusText,
                 PublishAt = publishAt,
                 PublishedAt = document.PublishedAt ?? (status == ArticleStatus.Published ? now : null),
+                CommentsOpen = commentsOpen,
                 Now = now,
             }, transaction);
             await InsertPartsAsync(connection, transaction, id, sections, quotes, now);
@@ -102,7 +104,8 @@ internal sealed class DocumentStore
         var publishedAt = document.PublishedAt ?? existing.PublishedAt ?? (status == ArticleStatus.Published ? now : null);
         var partsSame = storedSections.SequenceEqual(sections) && storedQuotes.SequenceEqual(quotes);
         if (partsSame && existing.Title == document.Title && existing.Standfirst == document.Standfirst && existing.Byline == document.Byline
-            && existing.Status == statusText && existing.PublishAt == publishAt && existing.PublishedAt == publishedAt)
+            && existing.Status == statusText && existing.PublishAt == publishAt && existing.PublishedAt == publishedAt
+            && existing.CommentsOpen == commentsOpen)
         {
             return (Change.Unchanged, existing.Id);
         }
@@ -116,6 +119,7 @@ internal sealed class DocumentStore
             Status = statusText,
             PublishAt = publishAt,
             PublishedAt = publishedAt,
+            CommentsOpen = commentsOpen,
             Now = now,
         }, transaction);
         if (!partsSame)

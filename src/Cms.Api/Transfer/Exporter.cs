@@ -21,7 +21,7 @@ internal sealed class Exporter(CmsDatabase database, ETags etags)
 
     private const string SelectArticleBatch = $"""
         SELECT a.id AS Id, a.slug AS Slug, a.title AS Title, a.standfirst AS Standfirst, a.byline AS Byline, a.status AS Status,
-               a.publish_at AS PublishAt, a.published_at AS PublishedAt
+               a.publish_at AS PublishAt, a.published_at AS PublishedAt, a.comments_open AS CommentsOpen
         FROM articles a WHERE a.id > @After AND {ArticleFilter} ORDER BY a.id LIMIT @Batch;
         SELECT s.article_id AS ArticleId, s.heading AS Heading, s.body AS Body
         FROM sections s WHERE s.article_id IN (SELECT a.id FROM articles a WHERE a.id > @After AND {ArticleFilter} ORDER BY a.id LIMIT @Batch)
@@ -74,6 +74,7 @@ internal sealed class Exporter(CmsDatabase database, ETags etags)
                     Status = ArticleStatuses.Parse(article.Status),
                     PublishAt = article.PublishAt,
                     PublishedAt = article.PublishedAt,
+                    CommentsOpen = article.CommentsOpen != 0,
                     Sections = sections[article.Id].Select(r => new SectionDocument { Heading = r.Heading, Body = r.Body }).ToList(),
                     PullQuotes = quotes[article.Id].Select(r => new PullQuoteDocument { Text = r.Text, Attribution = r.Attribution, Section = (int?)r.Section, AfterParagraph = (int?)r.AfterParagraph }).ToList(),
                 };
@@ -168,7 +169,7 @@ internal sealed class Exporter(CmsDatabase database, ETags etags)
         buffer.SetLength(0);
     }
 
-    private sealed record ArticleExportRow(long Id, string Slug, string Title, string? Standfirst, string? Byline, string Status, DateTimeOffset? PublishAt, DateTimeOffset? PublishedAt);
+    private sealed record ArticleExportRow(long Id, string Slug, string Title, string? Standfirst, string? Byline, string Status, DateTimeOffset? PublishAt, DateTimeOffset? PublishedAt, long CommentsOpen);
 
     private sealed record SectionExportRow(long ArticleId, string? Heading, string Body);
 

@@ -30,6 +30,9 @@ public sealed record ArticleDocument : IArticleFields
     /// <summary>Kept as given (e.g. when moving content between environments); otherwise set when first published.</summary>
     public DateTimeOffset? PublishedAt { get; init; }
 
+    /// <summary>Whether readers may comment (default true).</summary>
+    public bool? CommentsOpen { get; init; }
+
     public IReadOnlyList<SectionDocument>? Sections { get; init; }
 
     public IReadOnlyList<PullQuoteDocument>? PullQuotes { get; init; }

@@ -125,6 +125,20 @@ public sealed class CommentEndpointsTests : ApiTest
     }
 
     [Test]
+    public async Task A_closed_article_refuses_comments_with_403_until_reopened()
+    {
+        var closed = await Expect(await Patch(Editor, $"/api/v1/articles/{articleId}", """{"commentsOpen":false}"""), HttpStatusCode.OK);
+
+        var refused = await ExpectProblem(await Public.PostAsync(Url, Json(new { name = "A", body = "x" })), HttpStatusCode.Forbidden);
+        var reopened = await Expect(await Patch(Editor, $"/api/v1/articles/{articleId}", """{"commentsOpen":true}"""), HttpStatusCode.OK);
+        await Expect(await Public.PostAsync(Url, Json(new { name = "A", body = "x" })), HttpStatusCode.Created);
+
+        Assert.That((bool?)closed["commentsOpen"], Is.False);
+        Assert.That((bool?)reopened["commentsOpen"], Is.True);
+        Assert.That((string?)refused["title"], Is.EqualTo("Comments are closed."));
+    }
+
+    [Test]
     public async Task A_reply_must_be_to_a_visible_comment_on_the_same_article()
     {
         var parent = await PostComment(new { name = "Parent", body = "Top" });

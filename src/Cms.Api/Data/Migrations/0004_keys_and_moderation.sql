@@ -8,3 +8,6 @@ CREATE INDEX ix_comments_email ON comments (email, created_at);
 -- Every status change of a comment records who (the key's name) and when.
 ALTER TABLE comments ADD COLUMN moderated_by TEXT;
 ALTER TABLE comments ADD COLUMN moderated_at TEXT;
+
+-- Per-article switch for the comment form (closed: posting is 403).
+ALTER TABLE articles ADD COLUMN comments_open INTEGER NOT NULL DEFAULT 1;
