@@ -59,7 +59,8 @@ case "$file" in
 esac
 [ "$?" -eq 0 ] && [ -n "$status" ] && [ "$status" != "000" ] || { echo "seed: could not reach $url" >&2; exit 2; }
 
-body="$(cat "$response")"
+# The API escapes script-sensitive characters in JSON strings; turn them back for the terminal.
+body="$(sed -e 's/\\u0027/'"'"'/g; s/\\u0022/\\"/g; s/\\u0026/\&/g; s/\\u003C/</g; s/\\u003E/>/g; s/\\u002B/+/g; s/\\u0060/`/g' "$response")"
 counts() { # counts RESOURCE -> "created=N updated=N unchanged=N"
   printf '%s' "$body" | grep -o "\"$1\":{[^}]*}" | sed -E 's/.*"created":([0-9]+),"updated":([0-9]+),"unchanged":([0-9]+).*/created=\1 updated=\2 unchanged=\3/'
 }

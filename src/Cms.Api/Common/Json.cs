@@ -1,5 +1,7 @@
 using System.Globalization;
+using System.Text.Encodings.Web;
 using System.Text.Json;
+using System.Text.Unicode;
 using System.Text.Json.Serialization;
 using Cms.Api.Data;
 
@@ -19,6 +21,9 @@ public static class Json
         // Numbers must be JSON numbers: "5" for a position is a type error, as the schema says.
         options.NumberHandling = JsonNumberHandling.Strict;
         options.DefaultIgnoreCondition = JsonIgnoreCondition.Never;
+        // Every script-sensitive character (< > & ' " +) is escaped, so no field can break out of a page that
+        // embeds the JSON; other Unicode (é, “”, emoji) stays readable UTF-8.
+        options.Encoder = JavaScriptEncoder.Create(UnicodeRanges.All);
     }
 
     /// <summary>Writes timestamps as ISO 8601 UTC ("2026-11-25T06:00:00.000Z").</summary>

@@ -129,4 +129,17 @@ public sealed class CommentHtmlTests : ApiTest
         Assert.That((string?)comment["bodyHtml"], Is.EqualTo(html));
         Assert.That((string?)comment["body"], Is.EqualTo(body), "the stored text is exactly what was sent");
     }
+
+    [Test]
+    public async Task Markup_in_any_field_comes_back_inert_in_the_raw_json()
+    {
+        var article = (long)(await CreatePublishedArticle())["id"]!;
+        var created = await Editor.PostAsync($"/api/v1/articles/{article}/comments",
+            Json(new { name = "<script>alert(1)</script>", website = "https://example.org/?q=<svg/onload=alert(1)>", body = "<img src=x onerror=alert(1)>" }));
+
+        var raw = await created.Content.ReadAsStringAsync();
+
+        Assert.That(created.StatusCode, Is.EqualTo(HttpStatusCode.Created));
+        Assert.That(raw, Does.Not.Contain("<").And.Not.Contain(">"), "angle brackets are escaped as \\u003C / \\u003E in every JSON string");
+    }
 }
