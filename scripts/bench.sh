@@ -89,6 +89,19 @@ size="$(curl -s -o /dev/null -w '%{size_download}' "$article_url")"
 published_slug=$(printf 'generated-%07d' 1)
 
 cat > "$work/comment.lua" <<LUA
+-- Each wrk thread numbers its own requests; the thread id keeps bodies unique across threads (no 409s).
+local threads = 0
+function setup(thread)
+  threads = threads + 1
+  thread:set("tid", threads)
+end
+counter = 0
+request = function()
+  counter = counter + 1
+  local body = '{"name":"Bench reader ' .. tid .. '","body":"Comment ' .. tid .. '-' .. counter .. ' from a benchmark."}'
+  return wrk.format("POST", "/api/v1/articles/$published_slug/comments", { ["Content-Type"] = "application/json" }, body)
+end
+LUA
 counter = 0
 request = function()
   counter = counter + 1

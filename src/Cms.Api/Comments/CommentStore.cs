@@ -64,7 +64,7 @@ internal sealed class CommentStore(CmsDatabase database, TimeProvider clock)
 
     private const string DuplicateExists = """
         SELECT EXISTS (SELECT 1 FROM comments
-        WHERE article_id = @ArticleId AND parent_id IS @ParentId AND body = @Body AND created_at >= @Since
+        WHERE article_id = @ArticleId AND body_hash = @BodyHash AND created_at >= @Since AND parent_id IS @ParentId AND body = @Body
           AND (name = @Name OR (@Email IS NOT NULL AND email = @Email)))
         """;
 
@@ -95,15 +95,15 @@ internal sealed class CommentStore(CmsDatabase database, TimeProvider clock)
     private const string SelectParent = "SELECT article_id AS ArticleId, status AS Status FROM comments WHERE id = @Id";
 
     private const string Insert = """
-        INSERT INTO comments (article_id, parent_id, name, email, website, body, status, client_ip, created_at, updated_at, version)
-        VALUES (@ArticleId, @ParentId, @Name, @Email, @Website, @Body, @Status, @ClientIp, @Now, @Now, 1)
+        INSERT INTO comments (article_id, parent_id, name, email, website, body, body_hash, status, client_ip, created_at, updated_at, version)
+        VALUES (@ArticleId, @ParentId, @Name, @Email, @Website, @Body, @BodyHash, @Status, @ClientIp, @Now, @Now, 1)
         RETURNING id
         """;
 
     // A status change records who made it and when; other edits leave that record alone.
     private const string Update = """
         UPDATE comments
-        SET name = @Name, email = @Email, website = @Website, body = @Body,
+        SET name = @Name, email = @Email, website = @Website, body = @Body, body_hash = @BodyHash,
             moderated_by = CASE WHEN status <> @Status THEN @Who ELSE moderated_by END,
             moderated_at = CASE WHEN status <> @Status THEN @Now ELSE moderated_at END,
             status = @Status, updated_at = @Now, version = version + 1
@@ -214,6 +214,7 @@ internal sealed class CommentStore(CmsDatabase database, TimeProvider clock)
             ArticleId = articleId,
             request.ParentId,
             request.Body,
+            BodyHash = CommentText.Fingerprint(request.Body!),
             request.Name,
             Email = email,
             Since = now - guards.DuplicateWindow,
@@ -230,6 +231,7 @@ internal sealed class CommentStore(CmsDatabase database, TimeProvider clock)
             Email = string.IsNullOrEmpty(request.Email) ? null : request.Email,
             Website = string.IsNullOrEmpty(request.Website) ? null : request.Website,
             request.Body,
+            BodyHash = CommentText.Fingerprint(request.Body!),
             Status = QueryValues.ToText(status),
             ClientIp = clientIp,
             Now = now,
@@ -272,6 +274,7 @@ internal sealed class CommentStore(CmsDatabase database, TimeProvider clock)
             Email = string.IsNullOrEmpty(request.Email) ? null : request.Email,
             Website = string.IsNullOrEmpty(request.Website) ? null : request.Website,
             request.Body,
+            BodyHash = CommentText.Fingerprint(request.Body!),
             Status = QueryValues.ToText(request.Status ?? CommentStatus.Pending),
             Who = who,
             Now = Timestamps.Now(clock),

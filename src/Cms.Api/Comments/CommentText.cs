@@ -29,6 +29,10 @@ public static partial class CommentText
 
     public static int CountLinks(string text) => Url().Count(text);
 
+    /// <summary>A 64-bit fingerprint of the body, to find possible duplicates through an index.</summary>
+    public static long Fingerprint(string body) =>
+        BitConverter.ToInt64(System.Security.Cryptography.SHA256.HashData(Encoding.UTF8.GetBytes(body)), 0);
+
     /// <summary>
     /// The body as HTML that is safe to insert into a page: everything escaped, paragraphs (blank lines) as &lt;p&gt;,
     /// single line breaks as &lt;br&gt;, and http(s) URLs as links with rel="nofollow ugc noopener".

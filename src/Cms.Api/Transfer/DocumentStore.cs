@@ -64,8 +64,8 @@ internal sealed class DocumentStore
     private const string SelectArticleId = "SELECT id FROM articles WHERE slug = @Slug";
 
     private const string InsertComment = """
-        INSERT INTO comments (article_id, parent_id, name, email, website, body, status, created_at, updated_at, version)
-        VALUES (@ArticleId, @ParentId, @Name, @Email, @Website, @Body, @Status, @CreatedAt, @CreatedAt, 1)
+        INSERT INTO comments (article_id, parent_id, name, email, website, body, body_hash, status, created_at, updated_at, version)
+        VALUES (@ArticleId, @ParentId, @Name, @Email, @Website, @Body, @BodyHash, @Status, @CreatedAt, @CreatedAt, 1)
         RETURNING id
         """;
 
@@ -159,6 +159,7 @@ internal sealed class DocumentStore
             Email = string.IsNullOrEmpty(comment.Email) ? null : comment.Email,
             Website = string.IsNullOrEmpty(comment.Website) ? null : comment.Website,
             comment.Body,
+            BodyHash = CommentText.Fingerprint(comment.Body!),
             Status = QueryValues.ToText(comment.Status ?? CommentStatus.Pending),
             CreatedAt = createdAt,
         }, transaction);

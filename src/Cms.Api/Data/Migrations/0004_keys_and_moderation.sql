@@ -11,3 +11,7 @@ ALTER TABLE comments ADD COLUMN moderated_at TEXT;
 
 -- Per-article switch for the comment form (closed: posting is 403).
 ALTER TABLE articles ADD COLUMN comments_open INTEGER NOT NULL DEFAULT 1;
+
+-- Duplicate detection looks a comment up by a hash of its body (comparing whole bodies needs no index on them).
+ALTER TABLE comments ADD COLUMN body_hash INTEGER;
+CREATE INDEX ix_comments_duplicates ON comments (article_id, body_hash, created_at);
