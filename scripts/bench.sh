@@ -89,25 +89,20 @@ size="$(curl -s -o /dev/null -w '%{size_download}' "$article_url")"
 published_slug=$(printf 'generated-%07d' 1)
 
 cat > "$work/comment.lua" <<LUA
--- Each wrk thread numbers its own requests; the thread id keeps bodies unique across threads (no 409s).
+-- Each wrk thread numbers its own requests; a per-run, per-thread id keeps bodies unique across threads and
+-- across the warm-up and measured runs, so duplicate detection (409) never fires.
 local threads = 0
+math.randomseed(os.time())
+local run = os.time() .. "-" .. math.random(1000000)
 function setup(thread)
   threads = threads + 1
-  thread:set("tid", threads)
+  thread:set("tid", run .. "-" .. threads)
 end
 counter = 0
 request = function()
   counter = counter + 1
   local body = '{"name":"Bench reader ' .. tid .. '","body":"Comment ' .. tid .. '-' .. counter .. ' from a benchmark."}'
   return wrk.format("POST", "/api/v1/articles/$published_slug/comments", { ["Content-Type"] = "application/json" }, body)
-end
-LUA
-counter = 0
-request = function()
-  counter = counter + 1
-  local body = '{"name":"Bench reader","body":"Comment ' .. counter .. ' from a benchmark."}'
-  return wrk.format("POST", "/api/v1/articles/$published_slug/comments",
-    { ["Content-Type"] = "application/json", ["X-Forwarded-For"] = "10.0." .. (counter % 250) .. "." .. (counter % 200) }, body)
 end
 LUA
 
