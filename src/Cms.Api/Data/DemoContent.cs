@@ -1,38 +1,20 @@
+using Cms.Api.Articles;
+using Cms.Api.Comments;
+using Cms.Api.Transfer;
 using Dapper;
 
 namespace Cms.Api.Data;
 
 /// <summary>
 /// One original, published demo article (four sections, a pull-quote, two approved comments) so that a new
-/// install shows something real in Swagger UI. Only seeded into an empty database.
+/// install shows something real in Swagger UI. Only seeded into an empty database, through the same document
+/// writes as an import.
 /// </summary>
 internal static class DemoContent
 {
     public const string Slug = "the-night-the-river-came-to-town";
 
     private const string CountArticles = "SELECT COUNT(*) FROM articles";
-
-    private const string InsertArticle = """
-        INSERT INTO articles (slug, title, standfirst, byline, status, published_at, created_at, updated_at)
-        VALUES (@Slug, @Title, @Standfirst, @Byline, 'published', @Now, @Now, @Now)
-        RETURNING id
-        """;
-
-    private const string InsertSection = """
-        INSERT INTO sections (article_id, position, heading, body, created_at, updated_at)
-        VALUES (@ArticleId, @Position, @Heading, @Body, @Now, @Now)
-        RETURNING id
-        """;
-
-    private const string InsertPullQuote = """
-        INSERT INTO pull_quotes (article_id, section_id, text, attribution, after_paragraph, created_at, updated_at)
-        VALUES (@ArticleId, @SectionId, @Text, @Attribution, @AfterParagraph, @Now, @Now)
-        """;
-
-    private const string InsertComment = """
-        INSERT INTO comments (article_id, name, body, status, created_at, updated_at)
-        VALUES (@ArticleId, @Name, @Body, 'approved', @Now, @Now)
-        """;
 
     private static readonly (string? Heading, string Body)[] Sections =
     [
@@ -52,44 +34,44 @@ internal static class DemoContent
         }
 
         var now = Timestamps.Now(clock);
-        var articleId = await connection.ExecuteScalarAsync<long>(InsertArticle, new
+        await DocumentStore.UpsertAsync(connection, transaction, Slug, new ArticleDocument
         {
-            Slug,
+            Slug = Slug,
             Title = "The night the river came to town",
             Standfirst = "Flood sirens woke Wendmouth at 2am. By breakfast, Mill Street was a river — and the new warning system had bought the town three hours.",
             Byline = "Ada Penrose, local affairs reporter",
-            Now = now,
-        }, transaction);
+            Status = ArticleStatus.Published,
+            Sections = Sections.Select(s => new SectionDocument { Heading = s.Heading, Body = s.Body }).ToList(),
+            PullQuotes =
+            [
+                new PullQuoteDocument
+                {
+                    Text = "We had time to move the cars and carry the old folk upstairs.",
+                    Attribution = "Dora Kettle, shopkeeper",
+                    Section = 2,
+                    AfterParagraph = 1,
+                },
+            ],
+        }, now);
 
-        var sectionIds = new List<long>();
-        for (var i = 0; i < Sections.Length; i++)
+        foreach (var (name, body) in Comments)
         {
-            sectionIds.Add(await connection.ExecuteScalarAsync<long>(InsertSection, new
+            await DocumentStore.AddCommentAsync(connection, transaction, new CommentDocument
             {
-                ArticleId = articleId,
-                Position = i + 1,
-                Sections[i].Heading,
-                Sections[i].Body,
-                Now = now,
-            }, transaction));
+                Article = Slug,
+                Name = name,
+                Body = body,
+                Status = CommentStatus.Approved,
+                CreatedAt = now,
+            }, parentId: null, now);
         }
-
-        await connection.ExecuteAsync(InsertPullQuote, new
-        {
-            ArticleId = articleId,
-            SectionId = sectionIds[1],
-            Text = "We had time to move the cars and carry the old folk upstairs.",
-            Attribution = "Dora Kettle, shopkeeper",
-            AfterParagraph = 1,
-            Now = now,
-        }, transaction);
-
-        await connection.ExecuteAsync(InsertComment, new[]
-        {
-            new { ArticleId = articleId, Name = "Sam from Quay Row", Body = "Thank you to the volunteers who were out with sandbags at 3am. Proud of this town.", Now = now },
-            new { ArticleId = articleId, Name = "Priya", Body = "Does anyone know if the library is open on Saturday?\nOur books got soaked.", Now = now },
-        }, transaction);
 
         await transaction.CommitAsync(cancellationToken);
     }
+
+    private static readonly (string Name, string Body)[] Comments =
+    [
+        ("Sam from Quay Row", "Thank you to the volunteers who were out with sandbags at 3am. Proud of this town."),
+        ("Priya", "Does anyone know if the library is open on Saturday?\nOur books got soaked."),
+    ];
 }
