@@ -204,7 +204,7 @@ internal sealed class ArticleStore(CmsDatabase database, TimeProvider clock)
 
     public async Task<(ArticleWriteOutcome Outcome, ArticleRow? Row)> CreateAsync(ArticleRequest request, CancellationToken cancellationToken)
     {
-        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var connection = await database.OpenWriterAsync(cancellationToken);
         await using var transaction = CmsDatabase.BeginWrite(connection);
         var now = Timestamps.Now(clock);
         string slug;
@@ -248,7 +248,7 @@ internal sealed class ArticleStore(CmsDatabase database, TimeProvider clock)
     public async Task<(ArticleWriteOutcome Outcome, ArticleRow? Row)> UpdateAsync(
         long id, Func<ArticleRow, ArticleRequest?> change, Func<ArticleRow, bool> precondition, CancellationToken cancellationToken)
     {
-        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var connection = await database.OpenWriterAsync(cancellationToken);
         await using var transaction = CmsDatabase.BeginWrite(connection);
         var current = await connection.QuerySingleOrDefaultAsync<ArticleRow>(SelectById, new { Id = id }, transaction);
         if (current is null)
@@ -306,7 +306,7 @@ internal sealed class ArticleStore(CmsDatabase database, TimeProvider clock)
     public async Task<(ArticleWriteOutcome Outcome, ArticleRow? Current)> DeleteAsync(
         long id, Func<ArticleRow, bool> precondition, CancellationToken cancellationToken)
     {
-        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var connection = await database.OpenWriterAsync(cancellationToken);
         await using var transaction = CmsDatabase.BeginWrite(connection);
         var current = await connection.QuerySingleOrDefaultAsync<ArticleRow>(SelectById, new { Id = id }, transaction);
         if (current is null)
@@ -327,7 +327,7 @@ internal sealed class ArticleStore(CmsDatabase database, TimeProvider clock)
     /// <summary>Publishes every scheduled article that is due; returns how many, and when the next one is due.</summary>
     public async Task<(int Published, DateTimeOffset? NextDue)> PublishDueAsync(CancellationToken cancellationToken)
     {
-        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var connection = await database.OpenWriterAsync(cancellationToken);
         await using var transaction = CmsDatabase.BeginWrite(connection);
         var published = await connection.ExecuteAsync(PublishDue, new { Now = Timestamps.Now(clock) }, transaction);
         var next = await connection.ExecuteScalarAsync<string?>(NextDue, transaction: transaction);

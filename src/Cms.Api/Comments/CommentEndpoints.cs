@@ -200,7 +200,7 @@ public static class CommentEndpoints
             honeypot ? TimeSpan.Zero : TimeSpan.FromHours(settings.DuplicateHours),
             ApprovedParentOnly: !editor);
         var (outcome, row, retryAfter) = await store.CreateAsync(
-            found.Id, cleaned with { Website2 = null }, status, context.Connection.RemoteIpAddress?.ToString(), guards, cancellationToken);
+            new NewComment(found.Id, cleaned with { Website2 = null }, status, context.Connection.RemoteIpAddress?.ToString(), guards));
 
         switch (outcome)
         {

@@ -55,6 +55,11 @@ internal enum CommentCreateOutcome
 /// <summary>The anti-abuse rules the insert checks inside its own transaction, so concurrent posts can't slip past them.</summary>
 internal sealed record CommentGuards(TimeSpan FloodWindow, TimeSpan DuplicateWindow, bool ApprovedParentOnly);
 
+/// <summary>A comment to add: already cleaned and validated, with the status it gets and the rules it must pass.</summary>
+internal sealed record NewComment(long ArticleId, CommentRequest Request, CommentStatus Status, string? ClientIp, CommentGuards Guards);
+
+internal readonly record struct CommentCreateResult(CommentCreateOutcome Outcome, CommentRow? Row, TimeSpan RetryAfter);
+
 internal sealed class CommentStore(CmsDatabase database, TimeProvider clock)
 {
     private const string LatestFromSender = """
@@ -182,12 +187,96 @@ internal sealed class CommentStore(CmsDatabase database, TimeProvider clock)
         return await connection.QuerySingleOrDefaultAsync<CommentRow>(SelectById, new { Id = id });
     }
 
-    /// <summary>Adds a comment after checking its parent, flood control and duplicates, all in one transaction.</summary>
-    public async Task<(CommentCreateOutcome Outcome, CommentRow? Row, TimeSpan RetryAfter)> CreateAsync(
-        long articleId, CommentRequest request, CommentStatus status, string? clientIp, CommentGuards guards, CancellationToken cancellationToken)
+    private readonly System.Collections.Concurrent.ConcurrentQueue<QueuedComment> queued = new();
+    private readonly SemaphoreSlim batchTurn = new(1, 1);
+    private const int MaxBatch = 256;
+
+    /// <summary>
+    /// Adds a comment after checking its parent, flood control and duplicates inside the write transaction, so
+    /// concurrent posts can't slip past them. Group commit: posts that arrive while a batch is being written
+    /// queue up and the next one of them writes them all in one transaction, each in its own savepoint (one
+    /// post's failure is its own), with one commit and so one fsync. Every result is given out only after that
+    /// commit: a 201 still means the comment is on disk.
+    /// </summary>
+    public async Task<CommentCreateResult> CreateAsync(NewComment comment)
     {
-        await using var connection = await database.OpenAsync(cancellationToken);
-        await using var transaction = CmsDatabase.BeginWrite(connection);
+        var mine = new QueuedComment(comment);
+        queued.Enqueue(mine);
+        // Not cancellable: once queued, the post may be written by whoever holds the turn.
+        await batchTurn.WaitAsync();
+        try
+        {
+            while (!mine.Result.Task.IsCompleted)
+            {
+                var batch = new List<QueuedComment>();
+                while (batch.Count < MaxBatch && queued.TryDequeue(out var next))
+                {
+                    batch.Add(next);
+                }
+
+                await WriteBatchAsync(batch);
+            }
+        }
+        finally
+        {
+            batchTurn.Release();
+        }
+
+        return await mine.Result.Task;
+    }
+
+    private async Task WriteBatchAsync(List<QueuedComment> batch)
+    {
+        var results = new (CommentCreateResult Result, Exception? Error)[batch.Count];
+        try
+        {
+            await using var connection = await database.OpenWriterAsync();
+            await using var transaction = CmsDatabase.BeginWrite(connection);
+            for (var i = 0; i < batch.Count; i++)
+            {
+                await connection.ExecuteAsync("SAVEPOINT comment", transaction: transaction);
+                try
+                {
+                    results[i] = (await InsertCheckedAsync(connection, transaction, batch[i].Comment), null);
+                    await connection.ExecuteAsync("RELEASE comment", transaction: transaction);
+                }
+                catch (Exception error)
+                {
+                    // This post fails alone (its error reaches its own request); the others in the batch go on.
+                    await connection.ExecuteAsync("ROLLBACK TO comment; RELEASE comment", transaction: transaction);
+                    results[i] = (default, error);
+                }
+            }
+
+            await transaction.CommitAsync();
+        }
+        catch (Exception error)
+        {
+            foreach (var item in batch)
+            {
+                item.Result.TrySetException(error);
+            }
+
+            return;
+        }
+
+        for (var i = 0; i < batch.Count; i++)
+        {
+            if (results[i].Error is { } error)
+            {
+                batch[i].Result.TrySetException(error);
+            }
+            else
+            {
+                batch[i].Result.TrySetResult(results[i].Result);
+            }
+        }
+    }
+
+    private async Task<CommentCreateResult> InsertCheckedAsync(
+        System.Data.IDbConnection connection, System.Data.IDbTransaction transaction, NewComment comment)
+    {
+        var (articleId, request, status, clientIp, guards) = comment;
         var now = Timestamps.Now(clock);
         var email = string.IsNullOrEmpty(request.Email) ? null : request.Email;
         if (request.ParentId is { } parentId)
@@ -195,7 +284,7 @@ internal sealed class CommentStore(CmsDatabase database, TimeProvider clock)
             var parent = await connection.QuerySingleOrDefaultAsync<ParentComment>(SelectParent, new { Id = parentId }, transaction);
             if (parent is null || parent.ArticleId != articleId || (guards.ApprovedParentOnly && parent.Status != "approved"))
             {
-                return (CommentCreateOutcome.InvalidParent, null, TimeSpan.Zero);
+                return new(CommentCreateOutcome.InvalidParent, null, TimeSpan.Zero);
             }
         }
 
@@ -205,46 +294,70 @@ internal sealed class CommentStore(CmsDatabase database, TimeProvider clock)
             var wait = Timestamps.Parse(latestText) + guards.FloodWindow - now;
             if (wait > TimeSpan.Zero)
             {
-                return (CommentCreateOutcome.TooSoon, null, wait);
+                return new(CommentCreateOutcome.TooSoon, null, wait);
             }
         }
 
+        var bodyHash = CommentText.Fingerprint(request.Body!);
         if (guards.DuplicateWindow > TimeSpan.Zero && await connection.ExecuteScalarAsync<bool>(DuplicateExists, new
         {
             ArticleId = articleId,
             request.ParentId,
             request.Body,
-            BodyHash = CommentText.Fingerprint(request.Body!),
+            BodyHash = bodyHash,
             request.Name,
             Email = email,
             Since = now - guards.DuplicateWindow,
         }, transaction))
         {
-            return (CommentCreateOutcome.Duplicate, null, TimeSpan.Zero);
+            return new(CommentCreateOutcome.Duplicate, null, TimeSpan.Zero);
         }
 
+        var website = string.IsNullOrEmpty(request.Website) ? null : request.Website;
+        var statusText = QueryValues.ToText(status);
         var id = await connection.ExecuteScalarAsync<long>(Insert, new
         {
             ArticleId = articleId,
             request.ParentId,
             request.Name,
-            Email = string.IsNullOrEmpty(request.Email) ? null : request.Email,
-            Website = string.IsNullOrEmpty(request.Website) ? null : request.Website,
+            Email = email,
+            Website = website,
             request.Body,
-            BodyHash = CommentText.Fingerprint(request.Body!),
-            Status = QueryValues.ToText(status),
+            BodyHash = bodyHash,
+            Status = statusText,
             ClientIp = clientIp,
             Now = now,
         }, transaction);
-        var row = await connection.QuerySingleAsync<CommentRow>(SelectById, new { Id = id }, transaction);
-        await transaction.CommitAsync(cancellationToken);
-        return (CommentCreateOutcome.Created, row, TimeSpan.Zero);
+
+        // Exactly what a read of the new row returns (a new comment has no replies), without reading it back.
+        var row = new CommentRow
+        {
+            Id = id,
+            ArticleId = articleId,
+            ParentId = request.ParentId,
+            Name = request.Name!,
+            Email = email,
+            Website = website,
+            Body = request.Body!,
+            Status = statusText,
+            CreatedAt = now,
+            UpdatedAt = now,
+            Version = 1,
+        };
+        return new(CommentCreateOutcome.Created, row, TimeSpan.Zero);
+    }
+
+    private sealed class QueuedComment(NewComment comment)
+    {
+        public NewComment Comment { get; } = comment;
+
+        public TaskCompletionSource<CommentCreateResult> Result { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }
 
     public async Task<WriteResult<CommentRow>> UpdateAsync(
         long id, Func<CommentRow, CommentUpdateRequest?> change, Func<CommentRow, bool> precondition, string who, CancellationToken cancellationToken)
     {
-        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var connection = await database.OpenWriterAsync(cancellationToken);
         await using var transaction = CmsDatabase.BeginWrite(connection);
         var current = await connection.QuerySingleOrDefaultAsync<CommentRow>(SelectById, new { Id = id }, transaction);
         if (current is null)
@@ -286,7 +399,7 @@ internal sealed class CommentStore(CmsDatabase database, TimeProvider clock)
 
     public async Task<WriteResult<CommentRow>> DeleteAsync(long id, Func<CommentRow, bool> precondition, CancellationToken cancellationToken)
     {
-        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var connection = await database.OpenWriterAsync(cancellationToken);
         await using var transaction = CmsDatabase.BeginWrite(connection);
         var current = await connection.QuerySingleOrDefaultAsync<CommentRow>(SelectById, new { Id = id }, transaction);
         if (current is null)
@@ -308,7 +421,7 @@ internal sealed class CommentStore(CmsDatabase database, TimeProvider clock)
     public async Task<(IReadOnlyList<CommentRow> Rows, IReadOnlyList<long> Missing)> ModerateAsync(
         IReadOnlyList<long> ids, CommentStatus status, string who, CancellationToken cancellationToken)
     {
-        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var connection = await database.OpenWriterAsync(cancellationToken);
         await using var transaction = CmsDatabase.BeginWrite(connection);
         var existing = (await connection.QueryAsync<CommentRow>(SelectByIds, new { Ids = ids }, transaction)).Select(r => r.Id).ToHashSet();
         var missing = ids.Where(id => !existing.Contains(id)).Distinct().ToList();

@@ -62,7 +62,7 @@ internal static class IdempotencyMiddleware
         context.Request.Body.Position = 0;
         var parameters = new { Scope = scope, Key = key, Hash = hash, Now = now, Since = now - Window };
 
-        await using (var connection = await database.OpenAsync(context.RequestAborted))
+        await using (var connection = await database.OpenWriterAsync(context.RequestAborted))
         {
             await using var transaction = CmsDatabase.BeginWrite(connection);
             var stored = await connection.QuerySingleOrDefaultAsync<StoredResponse>(Select, parameters, transaction);
@@ -89,7 +89,7 @@ internal static class IdempotencyMiddleware
         finally
         {
             context.Response.Body = original;
-            await using var connection = await database.OpenAsync(CancellationToken.None);
+            await using var connection = await database.OpenWriterAsync(CancellationToken.None);
             if (completed)
             {
                 await connection.ExecuteAsync(Complete, new

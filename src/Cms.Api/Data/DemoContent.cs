@@ -26,7 +26,7 @@ internal static class DemoContent
 
     public static async Task SeedIfEmptyAsync(CmsDatabase database, TimeProvider clock, CancellationToken cancellationToken)
     {
-        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var connection = await database.OpenWriterAsync(cancellationToken);
         await using var transaction = CmsDatabase.BeginWrite(connection);
         if (await connection.ExecuteScalarAsync<long>(CountArticles, transaction: transaction) > 0)
         {

@@ -26,7 +26,7 @@ public sealed class Migrator(CmsDatabase database, ILogger<Migrator> logger)
 
     public async Task MigrateAsync(CancellationToken cancellationToken)
     {
-        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var connection = await database.OpenWriterAsync(cancellationToken);
 
         // WAL lets readers run while a writer commits; the setting is stored in the file, once is enough.
         await connection.ExecuteAsync("PRAGMA journal_mode = WAL");

@@ -24,7 +24,7 @@ public sealed class KeyStore(CmsDatabase database, ApiKeyRegistry registry, Time
         var secret = ApiKeyRegistry.Generate();
         var hash = ApiKeyRegistry.Hash(secret);
         var now = Timestamps.Now(clock);
-        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var connection = await database.OpenWriterAsync(cancellationToken);
         var id = await connection.ExecuteScalarAsync<long>(Insert, new { Name = name, Role = role, Prefix = secret[..8], Hash = hash, Now = now });
         registry.Add(name, role, hash, id);
         return new CreatedKeyResponse(id, name, role, secret[..8], now, secret);
@@ -39,7 +39,7 @@ public sealed class KeyStore(CmsDatabase database, ApiKeyRegistry registry, Time
     /// <summary>Revokes the key; it stops working on the next request.</summary>
     public async Task<bool> RevokeAsync(long id, CancellationToken cancellationToken)
     {
-        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var connection = await database.OpenWriterAsync(cancellationToken);
         var revoked = await connection.ExecuteAsync(Revoke, new { Id = id, Now = Timestamps.Now(clock) }) == 1;
         registry.Remove(id);
         return revoked;
@@ -71,7 +71,14 @@ public sealed class KeyUsage(CmsDatabase database, TimeProvider clock)
         lastWritten[id] = now;
         try
         {
-            await using var connection = await database.OpenAsync();
+            // Never make a request wait for another write (an import can hold the turn for minutes).
+            await using var connection = await database.TryOpenWriterAsync(TimeSpan.Zero);
+            if (connection is null)
+            {
+                lastWritten.TryRemove(id, out _);
+                return;
+            }
+
             await connection.ExecuteAsync(Update, new { Id = id, Now = now });
         }
         catch (Microsoft.Data.Sqlite.SqliteException)

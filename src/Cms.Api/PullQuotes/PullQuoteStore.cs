@@ -70,7 +70,7 @@ internal sealed partial class PullQuoteStore(CmsDatabase database, TimeProvider 
 
     public async Task<WriteResult<PullQuoteRow>> CreateAsync(long articleId, PullQuoteRequest request, CancellationToken cancellationToken)
     {
-        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var connection = await database.OpenWriterAsync(cancellationToken);
         await using var transaction = CmsDatabase.BeginWrite(connection);
         if (await CheckPlacementAsync(connection, transaction, articleId, request) is { } invalid)
         {
@@ -94,7 +94,7 @@ internal sealed partial class PullQuoteStore(CmsDatabase database, TimeProvider 
     public async Task<WriteResult<PullQuoteRow>> UpdateAsync(
         long id, Func<PullQuoteRow, PullQuoteRequest?> change, Func<PullQuoteRow, bool> precondition, CancellationToken cancellationToken)
     {
-        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var connection = await database.OpenWriterAsync(cancellationToken);
         await using var transaction = CmsDatabase.BeginWrite(connection);
         var current = await connection.QuerySingleOrDefaultAsync<PullQuoteRow>(SelectById, new { Id = id }, transaction);
         if (current is null)
@@ -139,7 +139,7 @@ internal sealed partial class PullQuoteStore(CmsDatabase database, TimeProvider 
 
     public async Task<WriteResult<PullQuoteRow>> DeleteAsync(long id, Func<PullQuoteRow, bool> precondition, CancellationToken cancellationToken)
     {
-        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var connection = await database.OpenWriterAsync(cancellationToken);
         await using var transaction = CmsDatabase.BeginWrite(connection);
         var current = await connection.QuerySingleOrDefaultAsync<PullQuoteRow>(SelectById, new { Id = id }, transaction);
         if (current is null)

@@ -86,7 +86,7 @@ internal sealed class SectionStore(CmsDatabase database, TimeProvider clock)
 
     public async Task<WriteResult<SectionRow>> CreateAsync(long articleId, SectionRequest request, CancellationToken cancellationToken)
     {
-        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var connection = await database.OpenWriterAsync(cancellationToken);
         await using var transaction = CmsDatabase.BeginWrite(connection);
         var count = await connection.ExecuteScalarAsync<int>(CountInArticle, new { ArticleId = articleId }, transaction);
         var position = request.Position ?? count + 1;
@@ -117,7 +117,7 @@ internal sealed class SectionStore(CmsDatabase database, TimeProvider clock)
     public async Task<WriteResult<SectionRow>> UpdateAsync(
         long id, Func<SectionRow, SectionRequest?> change, Func<SectionRow, bool> precondition, CancellationToken cancellationToken)
     {
-        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var connection = await database.OpenWriterAsync(cancellationToken);
         await using var transaction = CmsDatabase.BeginWrite(connection);
         var current = await connection.QuerySingleOrDefaultAsync<SectionRow>(SelectById, new { Id = id }, transaction);
         if (current is null)
@@ -169,7 +169,7 @@ internal sealed class SectionStore(CmsDatabase database, TimeProvider clock)
 
     public async Task<WriteResult<SectionRow>> DeleteAsync(long id, Func<SectionRow, bool> precondition, CancellationToken cancellationToken)
     {
-        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var connection = await database.OpenWriterAsync(cancellationToken);
         await using var transaction = CmsDatabase.BeginWrite(connection);
         var current = await connection.QuerySingleOrDefaultAsync<SectionRow>(SelectById, new { Id = id }, transaction);
         if (current is null)
@@ -193,7 +193,7 @@ internal sealed class SectionStore(CmsDatabase database, TimeProvider clock)
     public async Task<(IReadOnlyList<SectionRow>? Rows, string? Error)> ReorderAsync(
         long articleId, IReadOnlyList<long> orderedIds, CancellationToken cancellationToken)
     {
-        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var connection = await database.OpenWriterAsync(cancellationToken);
         await using var transaction = CmsDatabase.BeginWrite(connection);
         var current = (await connection.QueryAsync<SectionRow>(SelectByArticle, new { ArticleId = articleId }, transaction)).AsList();
         var currentIds = current.Select(s => s.Id).ToHashSet();

@@ -27,7 +27,7 @@ internal sealed class Importer(
         IAsyncEnumerable<BundleItem> items, bool dryRun, CancellationToken cancellationToken)
     {
         var run = new Run();
-        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var connection = await database.OpenWriterAsync(cancellationToken);
         await using var transaction = CmsDatabase.BeginWrite(connection);
         var now = Timestamps.Now(clock);
 

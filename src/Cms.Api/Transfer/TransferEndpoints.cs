@@ -69,7 +69,7 @@ public static class TransferEndpoints
         }
 
         Change change;
-        await using (var connection = await database.OpenAsync(cancellationToken))
+        await using (var connection = await database.OpenWriterAsync(cancellationToken))
         {
             await using var transaction = CmsDatabase.BeginWrite(connection);
             (change, _) = await DocumentStore.UpsertAsync(connection, transaction, slug, withSlug, Timestamps.Now(clock));
