@@ -34,7 +34,8 @@ internal static class DemoContent
         }
 
         var now = Timestamps.Now(clock);
-        await DocumentStore.UpsertAsync(connection, transaction, Slug, new ArticleDocument
+        using var documents = new DocumentStore(connection, transaction);
+        await documents.UpsertAsync(Slug, new ArticleDocument
         {
             Slug = Slug,
             Title = "The night the river came to town",
@@ -56,7 +57,7 @@ internal static class DemoContent
 
         foreach (var (name, body) in Comments)
         {
-            await DocumentStore.AddCommentAsync(connection, transaction, new CommentDocument
+            documents.AddComment(new CommentDocument
             {
                 Article = Slug,
                 Name = name,

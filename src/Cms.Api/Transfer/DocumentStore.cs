@@ -16,10 +16,13 @@ internal enum Change
 
 /// <summary>
 /// Writes whole article documents and bundle comments inside a caller's transaction, so one upsert or a whole
-/// import commits (or rolls back) as one.
+/// import commits (or rolls back) as one. One instance per transaction: it keeps its INSERTs prepared and the
+/// article ids it has seen, because an import runs them hundreds of thousands of times.
 /// </summary>
-internal sealed class DocumentStore
+internal sealed class DocumentStore(SqliteConnection connection, SqliteTransaction transaction) : IDisposable
 {
+    private readonly PreparedCommands prepared = new(connection, transaction);
+    private readonly Dictionary<string, long> articleIds = new(StringComparer.Ordinal);
     private const string SelectArticle =
         "SELECT id, slug, title, standfirst, byline, status, publish_at, published_at, created_at, updated_at, version, comments_open FROM articles WHERE slug = @Slug";
 
@@ -44,6 +47,17 @@ internal sealed class DocumentStore
         """;
 
     private const string DeleteParts = "DELETE FROM pull_quotes WHERE article_id = @Id; DELETE FROM sections WHERE article_id = @Id";
+
+    // See migration 0005: the section triggers stand aside while the parts are replaced; the article is re-indexed once.
+    private const string DeferSearch = "INSERT OR IGNORE INTO search_deferred (id) VALUES (1)";
+
+    private const string ReindexArticle = """
+        DELETE FROM search_deferred;
+        UPDATE articles_fts SET
+            headings = (SELECT COALESCE(group_concat(heading, char(10)), '') FROM (SELECT heading FROM sections WHERE article_id = @Id ORDER BY position)),
+            bodies   = (SELECT COALESCE(group_concat(body, char(10)), '') FROM (SELECT body FROM sections WHERE article_id = @Id ORDER BY position))
+        WHERE rowid = @Id
+        """;
 
     private const string InsertSection = """
         INSERT INTO sections (article_id, position, heading, body, created_at, updated_at, version)
@@ -70,8 +84,7 @@ internal sealed class DocumentStore
         """;
 
     /// <summary>Creates the article, replaces it when anything differs, or leaves it alone (no version bump) when identical.</summary>
-    public static async Task<(Change Change, long Id)> UpsertAsync(
-        SqliteConnection connection, SqliteTransaction transaction, string slug, ArticleDocument document, DateTimeOffset now)
+    public async Task<(Change Change, long Id)> UpsertAsync(string slug, ArticleDocument document, DateTimeOffset now)
     {
         var status = document.Status ?? ArticleStatus.Draft;
         var statusText = ArticleStatuses.ToText(status);
@@ -80,25 +93,25 @@ internal sealed class DocumentStore
         var quotes = document.PullQuotes ?? [];
         var commentsOpen = document.CommentsOpen ?? true;
 
-        var existing = await connection.QuerySingleOrDefaultAsync<ArticleRow>(SelectArticle, new { Slug = slug }, transaction);
-        if (existing is null)
+        if (FindArticleId(slug) is null)
         {
-            var id = await connection.ExecuteScalarAsync<long>(InsertArticle, new
-            {
-                Slug = slug,
-                document.Title,
-                document.Standfirst,
-                document.Byline,
-                Status = statusText,
-                PublishAt = publishAt,
-                PublishedAt = document.PublishedAt ?? (status == ArticleStatus.Published ? now : null),
-                CommentsOpen = commentsOpen,
-                Now = now,
-            }, transaction);
-            await InsertPartsAsync(connection, transaction, id, sections, quotes, now);
+            var id = prepared.ScalarLong(
+                InsertArticle,
+                ("@Slug", slug),
+                ("@Title", document.Title),
+                ("@Standfirst", document.Standfirst),
+                ("@Byline", document.Byline),
+                ("@Status", statusText),
+                ("@PublishAt", publishAt),
+                ("@PublishedAt", document.PublishedAt ?? (status == ArticleStatus.Published ? now : null)),
+                ("@CommentsOpen", commentsOpen),
+                ("@Now", now))!.Value;
+            articleIds[slug] = id;
+            ReplaceParts(id, sections, quotes, now, existing: false);
             return (Change.Created, id);
         }
 
+        var existing = await connection.QuerySingleAsync<ArticleRow>(SelectArticle, new { Slug = slug }, transaction);
         var storedSections = (await connection.QueryAsync<SectionDocument>(SelectSections, new { existing.Id }, transaction)).AsList();
         var storedQuotes = (await connection.QueryAsync<PullQuoteDocument>(SelectPullQuotes, new { existing.Id }, transaction)).AsList();
         var publishedAt = document.PublishedAt ?? existing.PublishedAt ?? (status == ArticleStatus.Published ? now : null);
@@ -124,8 +137,7 @@ internal sealed class DocumentStore
         }, transaction);
         if (!partsSame)
         {
-            await connection.ExecuteAsync(DeleteParts, new { existing.Id }, transaction);
-            await InsertPartsAsync(connection, transaction, existing.Id, sections, quotes, now);
+            ReplaceParts(existing.Id, sections, quotes, now, existing: true);
         }
 
         return (Change.Updated, existing.Id);
@@ -135,68 +147,87 @@ internal sealed class DocumentStore
     /// Adds a bundle comment unless the same one (article, name, body, createdAt) is already there, so importing a
     /// bundle twice does not duplicate its comments. Returns null when the article does not exist.
     /// </summary>
-    public static async Task<(Change Change, long Id)?> AddCommentAsync(
-        SqliteConnection connection, SqliteTransaction transaction, CommentDocument comment, long? parentId, DateTimeOffset now)
+    public (Change Change, long Id)? AddComment(CommentDocument comment, long? parentId, DateTimeOffset now)
     {
-        var articleId = await connection.ExecuteScalarAsync<long?>(SelectArticleId, new { Slug = comment.Article }, transaction);
-        if (articleId is null)
+        if (FindArticleId(comment.Article!) is not { } articleId)
         {
             return null;
         }
 
         var createdAt = comment.CreatedAt ?? now;
-        var existing = await connection.ExecuteScalarAsync<long?>(FindComment, new { ArticleId = articleId, comment.Name, comment.Body, CreatedAt = createdAt }, transaction);
-        if (existing is { } id)
+        if (prepared.ScalarLong(FindComment, ("@ArticleId", articleId), ("@Name", comment.Name), ("@Body", comment.Body), ("@CreatedAt", createdAt)) is { } id)
         {
             return (Change.Unchanged, id);
         }
 
-        var newId = await connection.ExecuteScalarAsync<long>(InsertComment, new
-        {
-            ArticleId = articleId,
-            ParentId = parentId,
-            comment.Name,
-            Email = string.IsNullOrEmpty(comment.Email) ? null : comment.Email,
-            Website = string.IsNullOrEmpty(comment.Website) ? null : comment.Website,
-            comment.Body,
-            BodyHash = CommentText.Fingerprint(comment.Body!),
-            Status = QueryValues.ToText(comment.Status ?? CommentStatus.Pending),
-            CreatedAt = createdAt,
-        }, transaction);
+        var newId = prepared.ScalarLong(
+            InsertComment,
+            ("@ArticleId", articleId),
+            ("@ParentId", parentId),
+            ("@Name", comment.Name),
+            ("@Email", string.IsNullOrEmpty(comment.Email) ? null : comment.Email),
+            ("@Website", string.IsNullOrEmpty(comment.Website) ? null : comment.Website),
+            ("@Body", comment.Body),
+            ("@BodyHash", CommentText.Fingerprint(comment.Body!)),
+            ("@Status", QueryValues.ToText(comment.Status ?? CommentStatus.Pending)),
+            ("@CreatedAt", createdAt))!.Value;
         return (Change.Created, newId);
     }
 
-    public static async Task<bool> ArticleExistsAsync(SqliteConnection connection, SqliteTransaction transaction, string slug) =>
-        await connection.ExecuteScalarAsync<long?>(SelectArticleId, new { Slug = slug }, transaction) is not null;
+    public bool ArticleExists(string slug) => FindArticleId(slug) is not null;
 
-    private static async Task InsertPartsAsync(
-        SqliteConnection connection, SqliteTransaction transaction, long articleId,
-        IReadOnlyList<SectionDocument> sections, IReadOnlyList<PullQuoteDocument> quotes, DateTimeOffset now)
+    private long? FindArticleId(string slug)
     {
+        if (articleIds.TryGetValue(slug, out var known))
+        {
+            return known;
+        }
+
+        // Only found ids are remembered: articles are never deleted inside a document write.
+        var id = prepared.ScalarLong(SelectArticleId, ("@Slug", slug));
+        if (id is { } found)
+        {
+            articleIds[slug] = found;
+        }
+
+        return id;
+    }
+
+    private void ReplaceParts(
+        long articleId, IReadOnlyList<SectionDocument> sections, IReadOnlyList<PullQuoteDocument> quotes, DateTimeOffset now, bool existing)
+    {
+        prepared.Execute(DeferSearch);
+        if (existing)
+        {
+            prepared.Execute(DeleteParts, ("@Id", articleId));
+        }
+
         var sectionIds = new List<long>(sections.Count);
         for (var i = 0; i < sections.Count; i++)
         {
-            sectionIds.Add(await connection.ExecuteScalarAsync<long>(InsertSection, new
-            {
-                ArticleId = articleId,
-                Position = i + 1,
-                sections[i].Heading,
-                sections[i].Body,
-                Now = now,
-            }, transaction));
+            sectionIds.Add(prepared.ScalarLong(
+                InsertSection,
+                ("@ArticleId", articleId),
+                ("@Position", i + 1),
+                ("@Heading", sections[i].Heading),
+                ("@Body", sections[i].Body),
+                ("@Now", now))!.Value);
         }
 
         foreach (var quote in quotes)
         {
-            await connection.ExecuteAsync(InsertPullQuote, new
-            {
-                ArticleId = articleId,
-                SectionId = quote.Section is { } position ? sectionIds[position - 1] : (long?)null,
-                quote.Text,
-                quote.Attribution,
-                quote.AfterParagraph,
-                Now = now,
-            }, transaction);
+            prepared.Execute(
+                InsertPullQuote,
+                ("@ArticleId", articleId),
+                ("@SectionId", quote.Section is { } position ? sectionIds[position - 1] : null),
+                ("@Text", quote.Text),
+                ("@Attribution", quote.Attribution),
+                ("@AfterParagraph", quote.AfterParagraph),
+                ("@Now", now));
         }
+
+        prepared.Execute(ReindexArticle, ("@Id", articleId));
     }
+
+    public void Dispose() => prepared.Dispose();
 }

@@ -28,7 +28,11 @@ internal sealed class Importer(
     {
         var run = new Run();
         await using var connection = await database.OpenWriterAsync(cancellationToken);
+        // A bulk write touches index pages all over the file; SQLite's default 2 MB page cache makes it re-read and
+        // spill them constantly. Larger for this run only (the connection goes back to the pool afterwards).
+        using var cache = new BulkPageCache(connection);
         await using var transaction = CmsDatabase.BeginWrite(connection);
+        using var documents = new DocumentStore(connection, transaction);
         var now = Timestamps.Now(clock);
 
         await foreach (var item in items.WithCancellation(cancellationToken))
@@ -53,7 +57,7 @@ internal sealed class Importer(
 
                     if (run.Errors.Count == 0)
                     {
-                        var (change, _) = await DocumentStore.UpsertAsync(connection, transaction, article.Document.Slug!, article.Document, now);
+                        var (change, _) = await documents.UpsertAsync(article.Document.Slug!, article.Document, now);
                         run.Articles.Count(change);
                     }
 
@@ -72,7 +76,7 @@ internal sealed class Importer(
 
                     var valid = Check(run, commentPath, CommentValidator.Validate(comment.Document));
                     if (comment.Document.Article is { Length: > 0 } slug && !run.Slugs.Contains(slug)
-                        && !await DocumentStore.ArticleExistsAsync(connection, transaction, slug))
+                        && !documents.ArticleExists(slug))
                     {
                         run.Fail($"{commentPath}.article", $"There is no article '{slug}' in this bundle or the database.");
                         valid = false;
@@ -84,7 +88,7 @@ internal sealed class Importer(
                         break;
                     }
 
-                    var added = (await DocumentStore.AddCommentAsync(connection, transaction, comment.Document, parentId, now))!;
+                    var added = documents.AddComment(comment.Document, parentId, now)!;
 
                     run.Comments.Count(added.Value.Change);
                     run.CommentIds.Add(added.Value.Id);

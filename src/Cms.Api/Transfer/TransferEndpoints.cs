@@ -72,7 +72,8 @@ public static class TransferEndpoints
         await using (var connection = await database.OpenWriterAsync(cancellationToken))
         {
             await using var transaction = CmsDatabase.BeginWrite(connection);
-            (change, _) = await DocumentStore.UpsertAsync(connection, transaction, slug, withSlug, Timestamps.Now(clock));
+            using var documents = new DocumentStore(connection, transaction);
+            (change, _) = await documents.UpsertAsync(slug, withSlug, Timestamps.Now(clock));
             await transaction.CommitAsync(cancellationToken);
         }
 

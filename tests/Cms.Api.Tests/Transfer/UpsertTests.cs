@@ -39,6 +39,31 @@ public sealed class UpsertTests : ApiTest
     }
 
     [Test]
+    public async Task Search_finds_the_sections_a_whole_document_write_put_in_and_not_the_ones_it_replaced()
+    {
+        async Task<string[]> Found(string q) =>
+            (await Body(await Public.GetAsync($"/api/v1/articles?q={q}")))["items"]!.AsArray().Select(a => (string)a!["slug"]!).ToArray();
+
+        await Expect(await Editor.PutAsync(Url, Json(Document(secondBody: "Boats every twenty minutes."))), HttpStatusCode.Created);
+        var afterCreate = (await Found("twenty"), await Found("monday"));
+        await Expect(await Editor.PutAsync(Url, Json(Document(secondBody: "Boats every fifteen minutes."))), HttpStatusCode.OK);
+        var afterReplace = (await Found("twenty"), await Found("fifteen"), await Found("monday"));
+
+        // Editing one section through its own endpoint afterwards still re-indexes (the triggers are back on).
+        var article = await Body(await Editor.GetAsync("/api/v1/articles/ferry-timetable?include=sections"));
+        var first = (long)article["sections"]![0]!["id"]!;
+        await Expect(await Editor.PatchAsync($"/api/v1/sections/{first}", Json("""{"body":"From Tuesday."}""")), HttpStatusCode.OK);
+
+        Assert.Multiple(async () =>
+        {
+            Assert.That(afterCreate, Is.EqualTo((new[] { "ferry-timetable" }, new[] { "ferry-timetable" })));
+            Assert.That(afterReplace, Is.EqualTo((Array.Empty<string>(), new[] { "ferry-timetable" }, new[] { "ferry-timetable" })));
+            Assert.That(await Found("monday"), Is.Empty);
+            Assert.That(await Found("tuesday"), Is.EqualTo(new[] { "ferry-timetable" }));
+        });
+    }
+
+    [Test]
     public async Task Upsert_refuses_invalid_documents_with_paths_and_writes_nothing()
     {
         var bad = new

@@ -1,0 +1,84 @@
+using Microsoft.Data.Sqlite;
+
+namespace Cms.Api.Data;
+
+/// <summary>
+/// One prepared command per SQL text, reused for the life of a transaction. For bulk writes (an import runs the
+/// same few INSERTs hundreds of thousands of times): Dapper creates, and SQLite re-compiles, a command per call,
+/// and compiling an INSERT also compiles the triggers and foreign-key checks it fires, which costs more than
+/// running it. Values are bound by name; null, bool and <see cref="DateTimeOffset"/> are stored as Dapper would.
+/// </summary>
+internal sealed class PreparedCommands(SqliteConnection connection, SqliteTransaction transaction) : IDisposable
+{
+    private readonly Dictionary<string, SqliteCommand> commands = new(StringComparer.Ordinal);
+
+    // Synchronous on purpose: Microsoft.Data.Sqlite's async methods run synchronously anyway, and these run in a loop.
+
+    /// <summary>The first column of the first row as an integer (an id), or null when there is no row.</summary>
+    public long? ScalarLong(string sql, params ReadOnlySpan<(string Name, object? Value)> values) =>
+        Bind(sql, values).ExecuteScalar() is long value ? value : null;
+
+    public int Execute(string sql, params ReadOnlySpan<(string Name, object? Value)> values) =>
+        Bind(sql, values).ExecuteNonQuery();
+
+    private SqliteCommand Bind(string sql, ReadOnlySpan<(string Name, object? Value)> values)
+    {
+        if (!commands.TryGetValue(sql, out var command))
+        {
+            command = connection.CreateCommand();
+            command.CommandText = sql;
+            command.Transaction = transaction;
+            foreach (var (name, _) in values)
+            {
+                command.Parameters.Add(new SqliteParameter(name, DBNull.Value));
+            }
+
+            command.Prepare();
+            commands[sql] = command;
+        }
+
+        foreach (var (name, value) in values)
+        {
+            command.Parameters[name].Value = value switch
+            {
+                null => DBNull.Value,
+                bool flag => flag ? 1L : 0L,
+                DateTimeOffset time => Timestamps.ToText(time),
+                _ => value,
+            };
+        }
+
+        return command;
+    }
+
+    public void Dispose()
+    {
+        foreach (var command in commands.Values)
+        {
+            command.Dispose();
+        }
+
+        commands.Clear();
+    }
+}
+
+/// <summary>Gives a connection a 256 MB page cache until disposed, then SQLite's default (2 MB) again.</summary>
+internal sealed class BulkPageCache : IDisposable
+{
+    private readonly SqliteConnection connection;
+
+    public BulkPageCache(SqliteConnection connection)
+    {
+        this.connection = connection;
+        Run("PRAGMA cache_size = -262144");
+    }
+
+    public void Dispose() => Run("PRAGMA cache_size = -2000");
+
+    private void Run(string pragma)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = pragma;
+        command.ExecuteNonQuery();
+    }
+}
