@@ -70,10 +70,10 @@ internal sealed class BulkPageCache : IDisposable
     public BulkPageCache(SqliteConnection connection)
     {
         this.connection = connection;
-        Run("PRAGMA cache_size = -262144");
+        Run("PRAGMA cache_size = -262144; PRAGMA temp_store = MEMORY");
     }
 
-    public void Dispose() => Run("PRAGMA cache_size = -2000");
+    public void Dispose() => Run("PRAGMA cache_size = -2000; PRAGMA temp_store = DEFAULT");
 
     private void Run(string pragma)
     {
