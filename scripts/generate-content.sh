@@ -1,15 +1,17 @@
 #!/usr/bin/env bash
 # Writes a synthetic NDJSON bundle of N articles to stdout, for benchmarks and load tests.
 #
-#   scripts/generate-content.sh N [SEED] > content.ndjson
+#   scripts/generate-content.sh N [SEED [FIRST]] > content.ndjson
 #
 # Each article: a title, a standfirst and byline, 3-8 sections of 300-1500 characters (paragraphs separated
 # by a blank line), 0-2 pull-quotes and 0-20 comments (as {"comment":{…}} lines after it). All published.
-# The same N and SEED (default 1) always give the same bytes.
+# The same N and SEED (default 1) always give the same bytes. FIRST (default 1) numbers the articles from there
+# (slugs generated-0000001 …), so a large dataset can be generated and imported in chunks.
 set -euo pipefail
 count="${1:?usage: generate-content.sh N [SEED]}"
 seed="${2:-1}"
-LC_ALL=C awk -v n="$count" -v seed="$seed" '
+first="${3:-1}"
+LC_ALL=C awk -v n="$count" -v seed="$seed" -v first="$first" '
 function pick(arr, size) { return arr[int(rand() * size) + 1] }
 function words(k,   s, i) { s = pick(w, nw); for (i = 2; i <= k; i++) s = s " " pick(w, nw); return s }
 function sentence(   s) { s = words(6 + int(rand() * 12)); return toupper(substr(s, 1, 1)) substr(s, 2) "." }
@@ -20,14 +22,14 @@ function body(   size, paras, out, i) {
   return out
 }
 BEGIN {
-  srand(seed)
+  srand(first == 1 ? seed : seed + first)
   nw = split("river harbour council ferry school flood market budget election station library bridge museum " \
              "festival weather storm hospital street village mayor report residents plans road park housing " \
              "water energy wind farm rail bus night morning week year town city county minister court police " \
              "fire rescue team match season club volunteers protest survey prices rents shops jobs factory " \
              "the a of and to in for on with after before over under new old local public early late", w, " ")
   nf = split("Ada Penrose|Ben Ruiz|Chloe Okafor|Dmitri Vale|Elena Marsh|Farid Haddad|Grace Lin|Hugo Brandt", names, "|")
-  for (a = 1; a <= n; a++) {
+  for (a = first; a < first + n; a++) {
     slug = sprintf("generated-%07d", a)
     title = sentence(); sub(/\.$/, "", title)
     day = 1 + (a % 28); hour = a % 24; minute = a % 60
