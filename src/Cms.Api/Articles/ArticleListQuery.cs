@@ -104,13 +104,36 @@ internal sealed class ArticleListReader(CmsDatabase database)
         var keyset = query.Paging.After is null
             ? string.Empty
             : $" AND ({sort.KeySql}, a.id) {(sort.Descending ? "<" : ">")} ({sort.CursorKeySql}, @CursorId)";
-        var score = query.Search is null ? "NULL" : ArticleSort.Relevance.KeySql;
-        var page = $"""
-            SELECT {ArticleStore.Columns}, {score} AS score, {sort.KeySql} AS sort_key FROM {from}
-            WHERE 1 = 1{filters}{keyset}
-            ORDER BY {sort.KeySql} {direction}, a.id {direction}
-            LIMIT @Fetch OFFSET @Offset
-            """;
+        string page, pageIds;
+        if (query.Search is null)
+        {
+            page = $"""
+                SELECT {ArticleStore.Columns}, NULL AS score, {sort.KeySql} AS sort_key FROM {from}
+                WHERE 1 = 1{filters}{keyset}
+                ORDER BY {sort.KeySql} {direction}, a.id {direction}
+                LIMIT @Fetch OFFSET @Offset
+                """;
+            pageIds = page;
+        }
+        else
+        {
+            // Ranking touches every match; only ids and keys go through that sort. The page's columns and its
+            // snippets (a second, rowid-bound FTS lookup) are then read for the 20-odd rows of the page alone.
+            pageIds = $"""
+                SELECT a.id, {ArticleSort.Relevance.KeySql} AS score, {sort.KeySql} AS sort_key FROM {from}
+                WHERE 1 = 1{filters}{keyset}
+                ORDER BY {sort.KeySql} {direction}, a.id {direction}
+                LIMIT @Fetch OFFSET @Offset
+                """;
+            page = $"""
+                WITH hits AS ({pageIds})
+                SELECT {ArticleStore.Columns}, hits.score AS score, hits.sort_key AS sort_key,
+                    (SELECT snippet(articles_fts, -1, char({(int)MarkStart}), char({(int)MarkEnd}), '…', 24)
+                     FROM articles_fts WHERE articles_fts MATCH @Search AND rowid = a.id) AS snippet
+                FROM hits JOIN articles a ON a.id = hits.id
+                ORDER BY hits.sort_key {direction}, a.id {direction}
+                """;
+        }
 
         var statements = new List<string> { page };
         if (query.Paging.Count)
@@ -120,21 +143,12 @@ internal sealed class ArticleListReader(CmsDatabase database)
 
         if (query.Includes.HasFlag(ArticleIncludes.Sections))
         {
-            statements.Add($"WITH page AS ({page}) SELECT {SectionStore.Columns} FROM sections s JOIN articles a ON a.id = s.article_id WHERE s.article_id IN (SELECT id FROM page) ORDER BY s.article_id, s.position");
+            statements.Add($"WITH page AS ({pageIds}) SELECT {SectionStore.Columns} FROM sections s JOIN articles a ON a.id = s.article_id WHERE s.article_id IN (SELECT id FROM page) ORDER BY s.article_id, s.position");
         }
 
         if (query.Includes.HasFlag(ArticleIncludes.PullQuotes))
         {
-            statements.Add($"WITH page AS ({page}) SELECT {PullQuoteStore.Columns} FROM pull_quotes q JOIN articles a ON a.id = q.article_id WHERE q.article_id IN (SELECT id FROM page) ORDER BY q.article_id, q.id");
-        }
-
-        if (query.Search is not null)
-        {
-            statements.Add($"""
-                WITH page AS ({page})
-                SELECT rowid AS Id, snippet(articles_fts, -1, char({(int)MarkStart}), char({(int)MarkEnd}), '…', 24) AS Snippet
-                FROM articles_fts WHERE articles_fts MATCH @Search AND rowid IN (SELECT id FROM page)
-                """);
+            statements.Add($"WITH page AS ({pageIds}) SELECT {PullQuoteStore.Columns} FROM pull_quotes q JOIN articles a ON a.id = q.article_id WHERE q.article_id IN (SELECT id FROM page) ORDER BY q.article_id, q.id");
         }
 
         var parameters = new
@@ -158,9 +172,7 @@ internal sealed class ArticleListReader(CmsDatabase database)
             long? total = query.Paging.Count ? await results.ReadSingleAsync<long>() : null;
             var sections = query.Includes.HasFlag(ArticleIncludes.Sections) ? (await results.ReadAsync<SectionRow>()).ToLookup(s => s.ArticleId) : Empty<SectionRow>();
             var quotes = query.Includes.HasFlag(ArticleIncludes.PullQuotes) ? (await results.ReadAsync<PullQuoteRow>()).ToLookup(q => q.ArticleId) : Empty<PullQuoteRow>();
-            var snippets = query.Search is not null
-                ? (await results.ReadAsync<(long Id, string Snippet)>()).ToDictionary(s => s.Id, s => MarkUp(s.Snippet))
-                : new Dictionary<long, string>();
+            var snippets = rows.Where(r => r.Snippet is not null).ToDictionary(r => r.Id, r => MarkUp(r.Snippet!));
             return new ArticleListResult(rows, total, sections, quotes, snippets);
         }
         catch (SqliteException exception) when (query.Search is not null && IsSearchSyntaxError(exception))

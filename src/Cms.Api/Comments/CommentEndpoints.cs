@@ -217,6 +217,9 @@ public static class CommentEndpoints
                     detail: $"You are posting comments too quickly. Please wait {seconds} second(s) and try again.");
         }
 
+        // Only an approved comment changes what the public sees: the views of this article's comments (every
+        // such view, including an article page that embeds them, carries this surrogate key).
+        ResponseCacheMiddleware.Changed(context, row!.IsApproved ? [$"comments-article-{found.Id}"] : []);
         if (honeypot)
         {
             // Looks received to a bot; stored as spam for moderators, never published.

@@ -6,8 +6,10 @@ namespace Cms.Api.Common;
 /// <summary>
 /// An in-process cache of public (no key) GET responses, keyed by path and query, holding the exact bytes and
 /// headers that <see cref="CachedJson{T}"/> produced — so a hot article or list page is served, and its 304
-/// answered, without touching the database. Any successful write empties it (as does the scheduled publisher),
-/// so it never serves a stale page; responses to requests with a key are never cached.
+/// answered, without touching the database. A successful write empties it (as does the scheduled publisher),
+/// so it never serves a stale page — unless the write names what it changed (<see cref="ResponseCacheMiddleware.Changed"/>):
+/// then only the responses carrying one of those surrogate keys go, and a write that changed no public view
+/// (a comment held for moderation) evicts nothing. Responses to requests with a key are never cached.
 /// </summary>
 public sealed class ResponseCache
 {
@@ -15,6 +17,9 @@ public sealed class ResponseCache
     public const int MaxEntries = 20_000;
 
     private readonly ConcurrentDictionary<string, Entry> entries = new(StringComparer.Ordinal);
+
+    // Surrogate key → the cache keys of the responses that carry it.
+    private readonly ConcurrentDictionary<string, ConcurrentDictionary<string, byte>> bySurrogateKey = new(StringComparer.Ordinal);
     private long generation;
 
     public bool Enabled { get; init; } = true;
@@ -23,6 +28,29 @@ public sealed class ResponseCache
     {
         Interlocked.Increment(ref generation);
         entries.Clear();
+        bySurrogateKey.Clear();
+    }
+
+    /// <summary>Evicts every response that carries one of <paramref name="surrogateKeys"/>.</summary>
+    public void Invalidate(IReadOnlyCollection<string> surrogateKeys)
+    {
+        if (surrogateKeys.Count == 0)
+        {
+            return;
+        }
+
+        // Bumped first: a response being made right now may predate the write, so it must not be stored.
+        Interlocked.Increment(ref generation);
+        foreach (var surrogateKey in surrogateKeys)
+        {
+            if (bySurrogateKey.TryRemove(surrogateKey, out var keys))
+            {
+                foreach (var key in keys.Keys)
+                {
+                    entries.TryRemove(key, out _);
+                }
+            }
+        }
     }
 
     internal static string KeyOf(HttpRequest request) => request.Path.Value + request.QueryString.Value;
@@ -42,6 +70,13 @@ public sealed class ResponseCache
         if (entries.Count >= MaxEntries)
         {
             entries.Clear();
+            bySurrogateKey.Clear();
+        }
+
+        // Indexed before it is visible, so an eviction by surrogate key can never miss it.
+        foreach (var surrogateKey in entry.SurrogateKeys)
+        {
+            bySurrogateKey.GetOrAdd(surrogateKey, _ => new ConcurrentDictionary<string, byte>(StringComparer.Ordinal))[key] = 0;
         }
 
         entries[key] = entry;
@@ -49,12 +84,22 @@ public sealed class ResponseCache
 
     internal bool TryGet(string key, out Entry entry) => entries.TryGetValue(key, out entry!);
 
-    internal sealed record Entry(byte[] Body, string ETag, string? LastModified, string CacheControl, string? SurrogateKey, StringValues Link);
+    internal sealed record Entry(byte[] Body, string ETag, string? LastModified, string CacheControl, string? SurrogateKey, StringValues Link)
+    {
+        public string[] SurrogateKeys { get; } = SurrogateKey?.Split(' ', StringSplitOptions.RemoveEmptyEntries) ?? [];
+    }
 }
 
 internal static class ResponseCacheMiddleware
 {
     private const string GenerationItem = "cms.cache.generation";
+    private const string ChangedItem = "cms.cache.changed";
+
+    /// <summary>
+    /// Called by a write that knows exactly which public views it changed: the surrogate keys they carry (none
+    /// when no public view changed). Writes that do not call it empty the whole cache.
+    /// </summary>
+    internal static void Changed(HttpContext context, params string[] surrogateKeys) => context.Items[ChangedItem] = surrogateKeys;
 
     /// <summary>Serves hits for public GETs, and empties the cache after every successful write.</summary>
     public static IApplicationBuilder UseResponseCache(this IApplicationBuilder app) => app.Use(async (context, next) =>
@@ -77,7 +122,14 @@ internal static class ResponseCacheMiddleware
         await next(context);
         if (!HttpMethods.IsGet(request.Method) && !HttpMethods.IsHead(request.Method) && context.Response.StatusCode < 400)
         {
-            cache.InvalidateAll();
+            if (context.Items[ChangedItem] is string[] changed)
+            {
+                cache.Invalidate(changed);
+            }
+            else
+            {
+                cache.InvalidateAll();
+            }
         }
     });
 
