@@ -52,6 +52,14 @@ public static class CmsApplication
 
         services.AddAuthentication(ApiKeyAuthenticationHandler.SchemeName)
             .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null);
+        // Nothing here uses ASP.NET Core data protection (no cookies, no antiforgery tokens), but AddAuthentication
+        // registers it, and its hosted service loads, or creates and writes to the user profile, a key ring at
+        // every start. Without that service the (unused) key ring would only be made on first use.
+        var keyRingLoader = services.FirstOrDefault(d => d.ImplementationType?.FullName == "Microsoft.AspNetCore.DataProtection.Internal.DataProtectionHostedService");
+        if (keyRingLoader is not null)
+        {
+            services.Remove(keyRingLoader);
+        }
         services.AddAuthorizationBuilder()
             .AddPolicy(Roles.AdminPolicy, policy => policy.RequireRole(Roles.Admin));
         services.AddPublicWriteLimits();

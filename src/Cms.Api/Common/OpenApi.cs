@@ -42,18 +42,24 @@ public static class OpenApi
 
     public static WebApplication UseCmsOpenApi(this WebApplication app)
     {
-        app.UseSwagger();
-        if (app.Services.GetRequiredService<IOptions<CmsOptions>>().Value.SwaggerUi)
+        // A branch: other requests never pass through Swashbuckle's middleware, whose first call builds the
+        // document generator (a cost the first article read of a cold start would otherwise pay).
+        var swaggerUi = app.Services.GetRequiredService<IOptions<CmsOptions>>().Value.SwaggerUi;
+        app.UseWhen(context => context.Request.Path.StartsWithSegments("/swagger"), swagger =>
         {
-            app.UseSwaggerUI(options =>
+            swagger.UseSwagger();
+            if (swaggerUi)
             {
-                options.SwaggerEndpoint(DocumentPath, "Newsroom CMS API v1");
-                options.DocumentTitle = "Newsroom CMS API";
-                options.EnablePersistAuthorization();
-                options.EnableTryItOutByDefault();
-                options.DisplayRequestDuration();
-            });
-        }
+                swagger.UseSwaggerUI(options =>
+                {
+                    options.SwaggerEndpoint(DocumentPath, "Newsroom CMS API v1");
+                    options.DocumentTitle = "Newsroom CMS API";
+                    options.EnablePersistAuthorization();
+                    options.EnableTryItOutByDefault();
+                    options.DisplayRequestDuration();
+                });
+            }
+        });
 
         return app;
     }

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Data.Sqlite;
 
 namespace Cms.Api.Tests.Data;
@@ -32,6 +33,17 @@ public sealed class DatabaseStartupTests
         await using var command = connection.CreateCommand();
         command.CommandText = sql;
         return (T)Convert.ChangeType((await command.ExecuteScalarAsync())!, typeof(T), System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    [Test]
+    public void Start_up_runs_only_the_services_the_CMS_needs()
+    {
+        var factory = Start(NewPath());
+
+        var started = factory.Services.GetServices<Microsoft.Extensions.Hosting.IHostedService>().Select(s => s.GetType().Name);
+
+        // The data-protection key ring (unused: no cookies, no antiforgery) is not loaded or written at start.
+        Assert.That(started, Is.EquivalentTo(new[] { "DatabaseStartup", "ScheduledPublisher", "GenericWebHostService" }));
     }
 
     [Test]
