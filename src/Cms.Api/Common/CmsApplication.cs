@@ -87,6 +87,7 @@ public static class CmsApplication
                 .WithExposedHeaders("ETag", "Link", "Location", "Retry-After", "Last-Modified", "Idempotent-Replayed");
         }));
 
+        services.AddTrustedProxies(builder.Configuration.GetSection("Cms:TrustedProxies").Get<string[]>() ?? []);
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = Problems.MaxBodyBytes);
         services.AddCmsOpenApi();
         return builder;
@@ -94,6 +95,7 @@ public static class CmsApplication
 
     public static WebApplication UseCms(this WebApplication app)
     {
+        app.UseForwardedHeaders();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseCors();

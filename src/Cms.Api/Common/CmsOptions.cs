@@ -26,6 +26,13 @@ public sealed class CmsOptions
         public string[] Origins { get; set; } = [];
     }
 
+    /// <summary>
+    /// Reverse proxies (IP addresses or CIDR networks, e.g. 127.0.0.1 or 10.0.0.0/8) whose X-Forwarded-For is
+    /// believed: a request arriving from one of them counts as coming from the address the proxy saw (for flood
+    /// control and rate limits). Empty (the default): X-Forwarded-For is ignored, since any client can send it.
+    /// </summary>
+    public string[] TrustedProxies { get; set; } = [];
+
     /// <summary>When true, PUT, PATCH and DELETE without If-Match are refused with 428.</summary>
     public bool RequireIfMatch { get; set; }
 
