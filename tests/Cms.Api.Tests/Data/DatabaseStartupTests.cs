@@ -36,6 +36,24 @@ public sealed class DatabaseStartupTests
     }
 
     [Test]
+    public async Task Every_connection_commits_durably_in_WAL_with_synchronous_FULL()
+    {
+        var factory = Start(NewPath());
+        factory.CreateClient().Dispose();
+        var database = factory.Services.GetRequiredService<Cms.Api.Data.CmsDatabase>();
+
+        await using var connection = await database.OpenAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = "PRAGMA journal_mode";
+        var journal = (string?)await command.ExecuteScalarAsync();
+        command.CommandText = "PRAGMA synchronous";
+        var synchronous = (long?)await command.ExecuteScalarAsync();
+
+        // 2 = FULL: the WAL is synced at every commit, so a 201 survives a power cut, not only a crash.
+        Assert.That((journal, synchronous), Is.EqualTo(("wal", 2L)));
+    }
+
+    [Test]
     public void Start_up_runs_only_the_services_the_CMS_needs()
     {
         var factory = Start(NewPath());
