@@ -84,6 +84,26 @@ public sealed class ResponseCache
 
     internal bool TryGet(string key, out Entry entry) => entries.TryGetValue(key, out entry!);
 
+    private readonly ConcurrentDictionary<string, TaskCompletionSource> making = new(StringComparer.Ordinal);
+
+    /// <summary>
+    /// Claims the making of a missing response: the claim to pass to <see cref="EndMaking"/>, or null when another
+    /// request is already making it (<paramref name="madeByOther"/> completes when that one is done).
+    /// </summary>
+    internal TaskCompletionSource? BeginMaking(string key, out Task? madeByOther)
+    {
+        var claim = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var current = making.GetOrAdd(key, claim);
+        madeByOther = current == claim ? null : current.Task;
+        return current == claim ? claim : null;
+    }
+
+    internal void EndMaking(string key, TaskCompletionSource claim)
+    {
+        making.TryRemove(new KeyValuePair<string, TaskCompletionSource>(key, claim));
+        claim.TrySetResult();
+    }
+
     internal sealed record Entry(byte[] Body, string ETag, string? LastModified, string CacheControl, string? SurrogateKey, StringValues Link)
     {
         public string[] SurrogateKeys { get; } = SurrogateKey?.Split(' ', StringSplitOptions.RemoveEmptyEntries) ?? [];
@@ -108,14 +128,41 @@ internal static class ResponseCacheMiddleware
         var request = context.Request;
         if (ResponseCache.IsCacheable(request))
         {
-            if (cache.Enabled && cache.TryGet(ResponseCache.KeyOf(request), out var hit))
+            var key = ResponseCache.KeyOf(request);
+            if (cache.Enabled && cache.TryGet(key, out var hit))
             {
                 await ServeAsync(context, hit);
                 return;
             }
 
+            // One request makes a missing response; identical requests arriving meanwhile wait for it instead of
+            // all running the same query (after a write empties the cache, a popular page would otherwise be
+            // built once per waiting reader). If it yields nothing cacheable, each goes on to make its own.
+            Task? madeByOther = null;
+            var making = cache.Enabled ? cache.BeginMaking(key, out madeByOther) : null;
+            if (making is null && madeByOther is not null)
+            {
+                await madeByOther.WaitAsync(context.RequestAborted);
+                if (cache.TryGet(key, out hit))
+                {
+                    await ServeAsync(context, hit);
+                    return;
+                }
+            }
+
             context.Items[GenerationItem] = cache.Generation;
-            await next(context);
+            try
+            {
+                await next(context);
+            }
+            finally
+            {
+                if (making is not null)
+                {
+                    cache.EndMaking(key, making);
+                }
+            }
+
             return;
         }
 

@@ -69,6 +69,20 @@ public sealed class ArticlePageTests : ApiTest
     }
 
     [Test]
+    public async Task Simultaneous_readers_of_a_page_not_yet_cached_share_one_database_read()
+    {
+        var before = Commands;
+
+        var pages = await Task.WhenAll(Enumerable.Range(0, 30).Select(async _ => await (await Public.GetAsync(PageUrl)).Content.ReadAsStringAsync()));
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(pages.Distinct().Count(), Is.EqualTo(1));
+            Assert.That(Commands - before, Is.EqualTo(1), "one request made the page; the others waited for it");
+        });
+    }
+
+    [Test]
     public async Task Editors_see_every_comment_with_emails_in_the_page()
     {
         var page = await Expect(await Editor.GetAsync(PageUrl), HttpStatusCode.OK);
