@@ -69,17 +69,7 @@ public sealed class CachedJson<T> : IResult, IEndpointMetadataProvider, IStatusC
         await httpContext.Response.Body.WriteAsync(bytes, httpContext.RequestAborted);
     }
 
-    /// <summary>If-Modified-Since counts only when the request has no If-None-Match (RFC 9110 §13.1.3).</summary>
-    private bool NotModifiedSince(HttpRequest request)
-    {
-        if (LastModified is not { } modified || request.Headers.IfNoneMatch.Count > 0
-            || !DateTimeOffset.TryParse(request.Headers.IfModifiedSince, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var since))
-        {
-            return false;
-        }
-
-        return modified.ToUnixTimeSeconds() <= since.ToUnixTimeSeconds();
-    }
+    private bool NotModifiedSince(HttpRequest request) => ETags.NotModifiedSince(request, LastModified);
 
     public static void PopulateMetadata(MethodInfo method, EndpointBuilder builder)
     {

@@ -37,4 +37,17 @@ public sealed class ETags(IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions> j
         return EntityTagHeaderValue.TryParseList(header, out var tags)
             && tags.Any(t => t.Equals(EntityTagHeaderValue.Any) || t.Tag.Equals(etag, StringComparison.Ordinal));
     }
+
+    /// <summary>If-Modified-Since counts only when the request has no If-None-Match (RFC 9110 §13.1.3).</summary>
+    public static bool NotModifiedSince(HttpRequest request, DateTimeOffset? lastModified)
+    {
+        if (lastModified is not { } modified || request.Headers.IfNoneMatch.Count > 0
+            || !DateTimeOffset.TryParse(request.Headers.IfModifiedSince, System.Globalization.CultureInfo.InvariantCulture,
+                System.Globalization.DateTimeStyles.AssumeUniversal, out var since))
+        {
+            return false;
+        }
+
+        return modified.ToUnixTimeSeconds() <= since.ToUnixTimeSeconds();
+    }
 }

@@ -107,6 +107,9 @@ public sealed class ResponseCache
     internal sealed record Entry(byte[] Body, string ETag, string? LastModified, string CacheControl, string? SurrogateKey, StringValues Link)
     {
         public string[] SurrogateKeys { get; } = SurrogateKey?.Split(' ', StringSplitOptions.RemoveEmptyEntries) ?? [];
+
+        public DateTimeOffset? LastModifiedAt { get; } = DateTimeOffset.TryParse(
+            LastModified, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AssumeUniversal, out var at) ? at : null;
     }
 }
 
@@ -216,7 +219,8 @@ internal static class ResponseCacheMiddleware
             headers["Link"] = entry.Link;
         }
 
-        if (ETags.NoneMatchHits(context.Request, entry.ETag))
+        // The same conditions as the uncached path (CachedJson): If-None-Match, else If-Modified-Since.
+        if (ETags.NoneMatchHits(context.Request, entry.ETag) || ETags.NotModifiedSince(context.Request, entry.LastModifiedAt))
         {
             context.Response.StatusCode = StatusCodes.Status304NotModified;
             return;

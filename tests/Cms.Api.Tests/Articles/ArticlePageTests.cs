@@ -83,6 +83,29 @@ public sealed class ArticlePageTests : ApiTest
     }
 
     [Test]
+    public async Task If_Modified_Since_gives_304_from_memory_as_from_the_database()
+    {
+        var first = await Public.GetAsync(PageUrl);
+        var lastModified = first.Content.Headers.LastModified!.Value;
+
+        HttpRequestMessage Since(string url, DateTimeOffset since) =>
+            new(HttpMethod.Get, url) { Headers = { IfModifiedSince = since } };
+        var before = Commands;
+        var fromMemory = await Public.SendAsync(Since(PageUrl, lastModified));
+        var commandsForHit = Commands - before;
+        var fromDatabase = await Public.SendAsync(Since("/api/v1/articles/harbour-ferry-returns?include=comments,pullQuotes,sections", lastModified));
+        var older = await Public.SendAsync(Since(PageUrl, lastModified.AddSeconds(-1)));
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(fromMemory.StatusCode, Is.EqualTo(HttpStatusCode.NotModified));
+            Assert.That(commandsForHit, Is.Zero);
+            Assert.That(fromDatabase.StatusCode, Is.EqualTo(HttpStatusCode.NotModified));
+            Assert.That(older.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+        });
+    }
+
+    [Test]
     public async Task Editors_see_every_comment_with_emails_in_the_page()
     {
         var page = await Expect(await Editor.GetAsync(PageUrl), HttpStatusCode.OK);
