@@ -57,7 +57,7 @@ public sealed class CachedJson<T> : IResult, IEndpointMetadataProvider, IStatusC
             ResponseCacheMiddleware.Offer(httpContext, bytes, etag);
         }
 
-        if (ETags.NoneMatchHits(httpContext.Request, etag) || NotModifiedSince(httpContext.Request))
+        if (ETags.NoneMatchHits(httpContext.Request, etag) || ETags.NotModifiedSince(httpContext.Request, LastModified))
         {
             httpContext.Response.StatusCode = StatusCodes.Status304NotModified;
             return;
@@ -68,8 +68,6 @@ public sealed class CachedJson<T> : IResult, IEndpointMetadataProvider, IStatusC
         httpContext.Response.ContentLength = bytes.Length;
         await httpContext.Response.Body.WriteAsync(bytes, httpContext.RequestAborted);
     }
-
-    private bool NotModifiedSince(HttpRequest request) => ETags.NotModifiedSince(request, LastModified);
 
     public static void PopulateMetadata(MethodInfo method, EndpointBuilder builder)
     {
