@@ -31,6 +31,13 @@ public static class Json
     {
         public override DateTimeOffset Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
         {
+            // The usual form (ISO 8601 with Z, as written by export) is read straight from the UTF-8 bytes; anything
+            // else goes through the lenient parser.
+            if (!reader.ValueIsEscaped && reader.ValueSpan is [.., (byte)'Z'] && reader.TryGetDateTimeOffset(out var utc))
+            {
+                return utc.ToUniversalTime();
+            }
+
             var text = reader.GetString();
             if (text is null || !DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var value))
             {

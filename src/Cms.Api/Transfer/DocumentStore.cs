@@ -48,15 +48,26 @@ internal sealed class DocumentStore(SqliteConnection connection, SqliteTransacti
 
     private const string DeleteParts = "DELETE FROM pull_quotes WHERE article_id = @Id; DELETE FROM sections WHERE article_id = @Id";
 
-    // See migration 0005: the section triggers stand aside while the parts are replaced; the article is re-indexed once.
+    // See migrations 0005 and 0006: the search triggers stand aside while a document is written, and the writer
+    // writes the article's search row once, from the stored rows, when the article and its sections are in.
     private const string DeferSearch = "INSERT OR IGNORE INTO search_deferred (id) VALUES (1)";
 
-    private const string ReindexArticle = """
+    private const string SearchText = """
+        SELECT a.id, a.title, a.standfirst, a.byline,
+            (SELECT COALESCE(group_concat(heading, char(10)), '') FROM (SELECT heading FROM sections WHERE article_id = a.id ORDER BY position)),
+            (SELECT COALESCE(group_concat(body, char(10)), '') FROM (SELECT body FROM sections WHERE article_id = a.id ORDER BY position))
+        FROM articles a WHERE a.id = @Id
+        """;
+
+    private const string IndexNewArticle = $"""
         DELETE FROM search_deferred;
-        UPDATE articles_fts SET
-            headings = (SELECT COALESCE(group_concat(heading, char(10)), '') FROM (SELECT heading FROM sections WHERE article_id = @Id ORDER BY position)),
-            bodies   = (SELECT COALESCE(group_concat(body, char(10)), '') FROM (SELECT body FROM sections WHERE article_id = @Id ORDER BY position))
-        WHERE rowid = @Id
+        INSERT INTO articles_fts (rowid, title, standfirst, byline, headings, bodies) {SearchText}
+        """;
+
+    // An UPDATE of an FTS5 row is a delete and an insert; REPLACE is the same in one statement.
+    private const string ReindexArticle = $"""
+        DELETE FROM search_deferred;
+        REPLACE INTO articles_fts (rowid, title, standfirst, byline, headings, bodies) {SearchText}
         """;
 
     private const string InsertSection = """
@@ -95,6 +106,7 @@ internal sealed class DocumentStore(SqliteConnection connection, SqliteTransacti
 
         if (FindArticleId(slug) is null)
         {
+            prepared.Execute(DeferSearch);
             var id = prepared.ScalarLong(
                 InsertArticle,
                 ("@Slug", slug),
@@ -107,7 +119,8 @@ internal sealed class DocumentStore(SqliteConnection connection, SqliteTransacti
                 ("@CommentsOpen", commentsOpen),
                 ("@Now", now))!.Value;
             articleIds[slug] = id;
-            ReplaceParts(id, sections, quotes, now, existing: false);
+            InsertParts(id, sections, quotes, now);
+            prepared.Execute(IndexNewArticle, ("@Id", id));
             return (Change.Created, id);
         }
 
@@ -123,6 +136,7 @@ internal sealed class DocumentStore(SqliteConnection connection, SqliteTransacti
             return (Change.Unchanged, existing.Id);
         }
 
+        prepared.Execute(DeferSearch);
         await connection.ExecuteAsync(UpdateArticle, new
         {
             existing.Id,
@@ -137,8 +151,11 @@ internal sealed class DocumentStore(SqliteConnection connection, SqliteTransacti
         }, transaction);
         if (!partsSame)
         {
-            ReplaceParts(existing.Id, sections, quotes, now, existing: true);
+            prepared.Execute(DeleteParts, ("@Id", existing.Id));
+            InsertParts(existing.Id, sections, quotes, now);
         }
+
+        prepared.Execute(ReindexArticle, ("@Id", existing.Id));
 
         return (Change.Updated, existing.Id);
     }
@@ -193,15 +210,8 @@ internal sealed class DocumentStore(SqliteConnection connection, SqliteTransacti
         return id;
     }
 
-    private void ReplaceParts(
-        long articleId, IReadOnlyList<SectionDocument> sections, IReadOnlyList<PullQuoteDocument> quotes, DateTimeOffset now, bool existing)
+    private void InsertParts(long articleId, IReadOnlyList<SectionDocument> sections, IReadOnlyList<PullQuoteDocument> quotes, DateTimeOffset now)
     {
-        prepared.Execute(DeferSearch);
-        if (existing)
-        {
-            prepared.Execute(DeleteParts, ("@Id", articleId));
-        }
-
         var sectionIds = new List<long>(sections.Count);
         for (var i = 0; i < sections.Count; i++)
         {
@@ -225,8 +235,6 @@ internal sealed class DocumentStore(SqliteConnection connection, SqliteTransacti
                 ("@AfterParagraph", quote.AfterParagraph),
                 ("@Now", now));
         }
-
-        prepared.Execute(ReindexArticle, ("@Id", articleId));
     }
 
     public void Dispose() => prepared.Dispose();

@@ -1,5 +1,6 @@
+using System.Buffers;
+using System.IO.Pipelines;
 using System.Text.Json;
-using System.Text.Json.Nodes;
 using Cms.Api.Articles;
 using Cms.Api.Common;
 using Cms.Api.Data;
@@ -207,34 +208,110 @@ internal abstract record BundleItem
         }
     }
 
-    /// <summary>Reads application/x-ndjson line by line: an article document per line, or {"comment":{…}}.</summary>
-    public static async IAsyncEnumerable<BundleItem> FromNdjsonAsync(Stream body, JsonSerializerOptions options, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    /// <summary>
+    /// Reads application/x-ndjson line by line: an article document per line, or {"comment":{…}}. Lines are parsed
+    /// straight from the request's UTF-8 bytes, once each (no string per line, no intermediate DOM): an import of
+    /// a million articles parses gigabytes, and that was a third of its time.
+    /// </summary>
+    public static async IAsyncEnumerable<BundleItem> FromNdjsonAsync(PipeReader body, JsonSerializerOptions options, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        using var reader = new StreamReader(body);
         var lineNumber = 0;
-        while (await reader.ReadLineAsync(cancellationToken) is { } line)
+        while (true)
         {
-            lineNumber++;
-            if (string.IsNullOrWhiteSpace(line))
+            var read = await body.ReadAsync(cancellationToken);
+            var buffer = read.Buffer;
+            var items = new List<BundleItem>();
+            while (TryReadLine(ref buffer, read.IsCompleted, out var line))
             {
-                continue;
+                lineNumber++;
+                if (ParseLine(line, lineNumber, options) is { } item)
+                {
+                    items.Add(item);
+                }
             }
 
-            BundleItem item;
-            try
+            body.AdvanceTo(buffer.Start, buffer.End);
+            foreach (var item in items)
             {
-                var node = JsonNode.Parse(line) as JsonObject ?? throw new JsonException("Each line must be a JSON object.");
-                item = node.ContainsKey("comment")
-                    ? new Comment(node.Deserialize<NdjsonCommentLine>(options)!.Comment ?? throw new JsonException("'comment' is null."))
-                    : new Article(node.Deserialize<ArticleDocument>(options)!);
-            }
-            catch (JsonException exception)
-            {
-                item = new Broken($"line {lineNumber}", Describe(exception));
+                yield return item;
             }
 
-            yield return item;
+            if (read.IsCompleted)
+            {
+                break;
+            }
         }
+
+        await body.CompleteAsync();
+    }
+
+    /// <summary>The next line (without its line break); at the end of the body, whatever is left is the last line.</summary>
+    private static bool TryReadLine(ref ReadOnlySequence<byte> buffer, bool atEnd, out ReadOnlySequence<byte> line)
+    {
+        if (buffer.PositionOf((byte)'\n') is { } end)
+        {
+            line = buffer.Slice(0, end);
+            buffer = buffer.Slice(buffer.GetPosition(1, end));
+            return true;
+        }
+
+        line = buffer;
+        if (atEnd && !buffer.IsEmpty)
+        {
+            buffer = buffer.Slice(buffer.End);
+            return true;
+        }
+
+        return false;
+    }
+
+    private static BundleItem? ParseLine(ReadOnlySequence<byte> line, int lineNumber, JsonSerializerOptions options)
+    {
+        var bytes = line.IsSingleSegment ? line.FirstSpan : line.ToArray();
+        bytes = bytes.Trim(" \t\r"u8);
+        if (lineNumber == 1 && bytes.StartsWith("\uFEFF"u8))
+        {
+            bytes = bytes[3..];
+        }
+
+        if (bytes.IsEmpty)
+        {
+            return null;
+        }
+
+        try
+        {
+            return IsCommentLine(bytes)
+                ? new Comment(JsonSerializer.Deserialize<NdjsonCommentLine>(bytes, options)!.Comment ?? throw new JsonException("'comment' is null."))
+                : new Article(JsonSerializer.Deserialize<ArticleDocument>(bytes, options) ?? throw new JsonException("An article is null."));
+        }
+        catch (JsonException exception)
+        {
+            return new Broken($"line {lineNumber}", Describe(exception));
+        }
+    }
+
+    /// <summary>Whether the line is an object with a top-level "comment" member (a scan of its tokens, no values built).</summary>
+    private static bool IsCommentLine(ReadOnlySpan<byte> line)
+    {
+        var reader = new Utf8JsonReader(line);
+        if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
+        {
+            throw new JsonException("Each line must be a JSON object.");
+        }
+
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            if (reader.ValueTextEquals("comment"u8))
+            {
+                return true;
+            }
+
+            reader.Read();
+            reader.Skip();
+        }
+
+        return false;
     }
 
     private static string PathOf(string? jsonPath) =>

@@ -98,7 +98,7 @@ public static class TransferEndpoints
         IAsyncEnumerable<BundleItem> items;
         if (request.ContentType?.StartsWith(NdjsonMediaType, StringComparison.OrdinalIgnoreCase) == true)
         {
-            items = BundleItem.FromNdjsonAsync(request.Body, options, cancellationToken);
+            items = BundleItem.FromNdjsonAsync(request.BodyReader, options, cancellationToken);
         }
         else if (request.HasJsonContentType())
         {

@@ -101,6 +101,36 @@ public sealed class ImportExportTests : ApiTest
     }
 
     [Test]
+    public async Task Ndjson_lines_are_read_whatever_their_endings_and_however_the_body_arrives()
+    {
+        // A BOM, CRLF endings, blank lines, a last line with no line break, multi-byte characters, and a 200 KB line,
+        // all sent a few bytes at a time so that lines and characters straddle the reads.
+        var longBody = string.Concat(Enumerable.Repeat("Ünïcödé paragraph — ", 9_000));
+        var text = "\uFEFF{\"slug\":\"crlf\",\"title\":\"Café ☕\",\"status\":\"published\"}\r\n"
+            + "\r\n   \n"
+            + "{\"comment\":{\"article\":\"crlf\",\"name\":\"Zoë\",\"body\":\"Très bien\",\"status\":\"approved\"}}\r\n"
+            + $"{{\"title\":\"Long\",\"slug\":\"long\",\"sections\":[{{\"body\":\"{longBody}\"}}]}}";
+        var content = new StreamContent(new TrickleStream(Encoding.UTF8.GetBytes(text), chunk: 7));
+        content.Headers.ContentType = new MediaTypeHeaderValue("application/x-ndjson");
+
+        var result = await Expect(await Editor.PostAsync("/api/v1/import", content), HttpStatusCode.OK);
+        var cafe = await Body(await Editor.GetAsync("/api/v1/articles/crlf"));
+        var comments = await Body(await Public.GetAsync("/api/v1/articles/crlf/comments"));
+        var longArticle = await Body(await Editor.GetAsync("/api/v1/articles/long?include=sections"));
+        var misplacedBom = await ExpectProblem(await Editor.PostAsync("/api/v1/import", Ndjson("{\"slug\":\"a\",\"title\":\"A\"}\n\uFEFF{\"slug\":\"b\",\"title\":\"B\"}\n[1]")), HttpStatusCode.BadRequest);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That((int?)result["articles"]!["created"], Is.EqualTo(2));
+            Assert.That((int?)result["comments"]!["created"], Is.EqualTo(1));
+            Assert.That((string?)cafe["title"], Is.EqualTo("Café ☕"));
+            Assert.That((string?)comments["items"]![0]!["body"], Is.EqualTo("Très bien"));
+            Assert.That((string?)longArticle["sections"]![0]!["body"], Is.EqualTo(longBody));
+            Assert.That(misplacedBom["errors"]!.AsObject().Select(e => e.Key), Is.EquivalentTo(new[] { "line 2", "line 3" }));
+        });
+    }
+
+    [Test]
     public async Task A_large_ndjson_import_streams_with_flat_memory()
     {
         const int articles = 20_000;
@@ -170,6 +200,18 @@ public sealed class ImportExportTests : ApiTest
         Assert.That(recent["articles"]!.AsArray().Select(a => (string?)a!["slug"]), Is.EqualTo(new[] { "story-1" }));
         await ExpectProblem(await Public.GetAsync("/api/v1/export"), HttpStatusCode.Unauthorized);
         await ExpectFieldError(await Editor.GetAsync("/api/v1/export?status=gone"), "status");
+    }
+
+    /// <summary>Gives its bytes a few at a time, as a slow network would.</summary>
+    private sealed class TrickleStream(byte[] bytes, int chunk) : MemoryStream(bytes)
+    {
+        public override int Read(byte[] buffer, int offset, int count) => base.Read(buffer, offset, Math.Min(count, chunk));
+
+        public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
+            base.ReadAsync(buffer, offset, Math.Min(count, chunk), cancellationToken);
+
+        public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) =>
+            base.ReadAsync(buffer[..Math.Min(buffer.Length, chunk)], cancellationToken);
     }
 
     /// <summary>A stream of generated NDJSON articles, produced on demand so the test itself never holds the body.</summary>
