@@ -99,7 +99,7 @@ internal sealed partial class BadRequestExceptionHandler(IProblemDetailsService 
         return key.Length == 0 ? "$" : key;
     }
 
-    private static string DescribeType(string typeName)
+    internal static string DescribeType(string typeName)
     {
         var bare = typeName.Replace("System.Nullable`1[", string.Empty, StringComparison.Ordinal).TrimEnd(']')
             .Replace("Nullable<", string.Empty, StringComparison.Ordinal).TrimEnd('>');

@@ -40,6 +40,16 @@ public static class Problems
     public static void FillDefaults(ProblemDetailsContext context)
     {
         var problem = context.ProblemDetails;
+        if (problem.Status == StatusCodes.Status400BadRequest && problem.Detail is null && context.Exception is null
+            && UnparsedQueryValues.Find(context.HttpContext) is var (field, value, expected))
+        {
+            // A bare 400 from a generated request delegate: give it the words of BadRequestExceptionHandler.
+            problem.Title = "One or more fields are not valid.";
+            problem.Detail = $"'{value}' is not a valid value for '{field}'.";
+            problem.Extensions["errors"] = new Dictionary<string, string[]> { [field] = [$"Expected {expected}."] };
+            return;
+        }
+
         problem.Detail ??= problem.Status switch
         {
             StatusCodes.Status404NotFound => $"There is nothing at '{context.HttpContext.Request.Path}'. All routes are under /api/v1; see /swagger.",
