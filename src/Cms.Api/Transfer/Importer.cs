@@ -1,10 +1,12 @@
 using System.Buffers;
 using System.IO.Pipelines;
 using System.Text.Json;
+using System.Threading.Channels;
 using Cms.Api.Articles;
 using Cms.Api.Common;
 using Cms.Api.Data;
 using FluentValidation;
+using FluentValidation.Results;
 
 namespace Cms.Api.Transfer;
 
@@ -36,7 +38,7 @@ internal sealed class Importer(
         using var documents = new DocumentStore(connection, transaction);
         var now = Timestamps.Now(clock);
 
-        await foreach (var item in items.WithCancellation(cancellationToken))
+        await foreach (var (item, validation) in ReadAheadAsync(items, cancellationToken))
         {
             switch (item)
             {
@@ -45,7 +47,7 @@ internal sealed class Importer(
                     break;
                 case BundleItem.Article article:
                     var path = $"articles[{run.ArticleIndex++}]";
-                    if (!Check(run, path, ArticleValidator.Validate(article.Document)))
+                    if (!Check(run, path, validation!))
                     {
                         break;
                     }
@@ -75,7 +77,7 @@ internal sealed class Importer(
                         parentId = run.CommentIds[earlier];
                     }
 
-                    var valid = Check(run, commentPath, CommentValidator.Validate(comment.Document));
+                    var valid = Check(run, commentPath, validation!);
                     if (comment.Document.Article is { Length: > 0 } slug && !run.Slugs.Contains(slug)
                         && !documents.ArticleExists(slug))
                     {
@@ -116,7 +118,73 @@ internal sealed class Importer(
         return (result, run.Errors);
     }
 
-    private static bool Check(Run run, string path, FluentValidation.Results.ValidationResult result)
+    /// <summary>
+    /// Reads, parses and validates the items on another thread, a bounded distance ahead of the writer, so that on
+    /// two cores the parsing and validation (a third of an import's CPU) overlap the writes instead of adding to them.
+    /// Items go across in batches: one hand-over per item kept the thread pool busy waking threads. Order is kept;
+    /// the writer still applies items one at a time, in one transaction.
+    /// </summary>
+    private static async IAsyncEnumerable<(BundleItem Item, ValidationResult? Validation)> ReadAheadAsync(
+        IAsyncEnumerable<BundleItem> items, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        const int BatchSize = 64;
+        var ahead = Channel.CreateBounded<List<(BundleItem, ValidationResult?)>>(
+            new BoundedChannelOptions(16) { SingleReader = true, SingleWriter = true });
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var reader = Task.Run(async () =>
+        {
+            try
+            {
+                var batch = new List<(BundleItem, ValidationResult?)>(BatchSize);
+                await foreach (var item in items.WithCancellation(stop.Token))
+                {
+                    ValidationResult? validation = item switch
+                    {
+                        BundleItem.Article article => ArticleValidator.Validate(article.Document),
+                        BundleItem.Comment comment => CommentValidator.Validate(comment.Document),
+                        _ => null,
+                    };
+                    batch.Add((item, validation));
+                    if (batch.Count == BatchSize)
+                    {
+                        await ahead.Writer.WriteAsync(batch, stop.Token);
+                        batch = new List<(BundleItem, ValidationResult?)>(BatchSize);
+                    }
+                }
+
+                if (batch.Count > 0)
+                {
+                    await ahead.Writer.WriteAsync(batch, stop.Token);
+                }
+            }
+            finally
+            {
+                // A failure (a broken connection, say) is rethrown below by awaiting the task, with its own type.
+                ahead.Writer.Complete();
+            }
+        }, CancellationToken.None); // not the token: a task cancelled before it starts would never complete the channel
+
+        try
+        {
+            await foreach (var batch in ahead.Reader.ReadAllAsync(CancellationToken.None))
+            {
+                foreach (var entry in batch)
+                {
+                    yield return entry;
+                }
+            }
+        }
+        finally
+        {
+            // The writer may stop early (an exception, a disconnect): the reader must not go on reading the body.
+            await stop.CancelAsync();
+            await reader.ContinueWith(static _ => { }, TaskScheduler.Default);
+        }
+
+        await reader;
+    }
+
+    private static bool Check(Run run, string path, ValidationResult result)
     {
         foreach (var failure in result.Errors)
         {
