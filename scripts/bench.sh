@@ -54,10 +54,10 @@ start_server() {
   server_pid=$!
 }
 
-wait_for() { # wait_for URL: until it answers 200 (max 60 s)
-  for _ in $(seq 1 600); do
+wait_for() { # wait_for URL: until it answers 200 (max 60 s), polled every 20 ms so cold starts are timed closely
+  for _ in $(seq 1 3000); do
     [ "$(curl -s -o /dev/null -w '%{http_code}' "$1")" = "200" ] && return 0
-    sleep 0.1
+    sleep 0.02
   done
   echo "bench: the server did not answer $1" >&2; cat "$work/server.log" >&2; exit 1
 }
@@ -98,29 +98,33 @@ else
   loading="Dataset generation + import, overlapped, in chunks of $chunk articles (one transaction each): $(elapsed $load_start)s"
 fi
 
-# Cold start: a fresh process on the populated database, until the first article is served.
+# Cold start: a fresh process on the populated database, until the first article is served; five starts each for
+# the plain build and the deployment build (self-contained, ReadyToRun composite), the median reported.
 kill "$server_pid"; wait "$server_pid" 2>/dev/null || true
 middle=$(printf 'generated-%07d' $(( (articles + 1) / 2 )))
 article_url="$url/api/v1/articles/$middle?include=sections,pullQuotes"
-cold_start=$(date +%s.%N)
-start_server
-wait_for "$article_url"
-cold_seconds=$(elapsed $cold_start)
+cold_starts() { # prints "median min max" of 5 starts of $server_command (or the plain build)
+  local times=()
+  for _ in 1 2 3 4 5; do
+    local start; start=$(date +%s.%N)
+    start_server
+    wait_for "$article_url"
+    times+=("$(elapsed "$start")")
+    kill "$server_pid"; wait "$server_pid" 2>/dev/null || true
+  done
+  printf '%s\n' "${times[@]}" | sort -n | awk '{ t[NR] = $1 } END { printf("%s %s %s", t[3], t[1], t[5]) }'
+}
+read -r cold_seconds cold_min cold_max <<<"$(cold_starts)"
 
-# The same for a deployment build: self-contained, ReadyToRun-compiled (composite with the framework).
 echo "bench: publishing a ReadyToRun build for its cold start" >&2
-r2r_seconds="n/a (publish failed)"
+r2r_seconds="n/a" r2r_range="(publish failed)"
 if dotnet publish "$root/src/Cms.Api" -c Release -r linux-x64 --self-contained -p:PublishReadyToRun=true \
      -p:PublishReadyToRunComposite=true -o "$work/r2r" -v quiet -nologo >"$work/publish.log" 2>&1; then
-  kill "$server_pid"; wait "$server_pid" 2>/dev/null || true
-  r2r_start=$(date +%s.%N)
-  server_command="$work/r2r/Cms.Api" start_server
-  wait_for "$article_url"
-  r2r_seconds="$(elapsed $r2r_start)s"
-  kill "$server_pid"; wait "$server_pid" 2>/dev/null || true
-  start_server
-  wait_for "$article_url"
+  read -r r2r_seconds r2r_min r2r_max <<<"$(server_command="$work/r2r/Cms.Api" cold_starts)"
+  r2r_range="(median of 5; $r2r_min-$r2r_max s)"
 fi
+start_server
+wait_for "$article_url"
 
 # The cursor at depth 5,000 (or half the list for small runs): follow nextCursor 100 items at a time.
 depth=$(( articles >= 10000 ? 5000 : articles / 2 ))
@@ -200,12 +204,12 @@ baseline_rps="$(awk -F'\t' 'NR==1 {print $2}' "$results")"
     { printf("| %s | %.0f | %.0f%% | %s | %s | %s |\n", $1, $2, base > 0 ? 100 * $2 / base : 0, $3, $4, $5) }' "$results"
   echo
   echo "- Server RSS after the run: $(( rss_kb / 1024 )) MB"
-  echo "- Cold start to first served article: ${cold_seconds}s (\`dotnet Cms.Api.dll\`); ${r2r_seconds} (self-contained ReadyToRun composite publish)"
+  echo "- Cold start to first served article: ${r2r_seconds} s $r2r_range, self-contained ReadyToRun composite publish (the deployment build); ${cold_seconds} s (median of 5; $cold_min-$cold_max s) \`dotnet Cms.Api.dll\`"
   echo "- $loading"
   echo
   echo "## Against the targets of issue 6 (10,000-article targets; see bench/README.md for why a miss is missed)"
   echo
-  awk -F'\t' -v rss="$(( rss_kb / 1024 ))" -v cold="$cold_seconds" '
+  awk -F'\t' -v rss="$(( rss_kb / 1024 ))" -v cold="$r2r_seconds" -v plain="$cold_seconds" '
     function ms(v) { if (v ~ /us$/) return v / 1000; if (v ~ /ms$/) return v + 0; if (v ~ /s$/) return v * 1000; return v }
     function div(a, b) { return b == 0 ? 0 : a / b }
     function line(i, what, ok, got) {
@@ -221,7 +225,7 @@ baseline_rps="$(awk -F'\t' 'NR==1 {print $2}' "$results")"
       line(6, "(e) p99 <= 25 ms", p99[6] <= 25, sprintf("p99 %.2f ms", p99[6]))
       line(7, "(f) >= 2,000 committed comments/s, 0 errors", rps[7] >= 2000 && err[7] == 0, sprintf("%.0f/s, %d errors", rps[7], err[7]))
       line(0, "RSS <= 150 MB", rss <= 150, rss " MB")
-      line(0, "cold start <= 0.5 s", cold <= 0.5, cold " s")
+      line(0, "cold start <= 0.5 s (deployment build)", cold != "n/a" && cold <= 0.5, cold " s; plain `dotnet Cms.Api.dll` " plain " s")
     }' "$results"
 } > "$report"
 cat "$report"
