@@ -186,13 +186,16 @@ run "(c) list, first page of 20" "$connections" "$url/api/v1/articles?limit=20"
 run "(d) list, cursor depth $depth" "$connections" "$url/api/v1/articles?limit=20&cursor=$cursor"
 run "(e) search 'river', limit 20" "$connections" "$url/api/v1/articles?q=river&limit=20"
 run "(f) post comment (16 conns)" 16 "$url" -s "$work/comment.lua"
+# The baseline again, last: the process is fully warmed up by now, and the machine may have drifted. Ratios use
+# the higher of the two baselines, so a slow first baseline cannot flatter them.
+run "(g) baseline again, after the others" "$connections" "$url/bench/baseline?size=$size"
 
 rss_kb="$(ps -o rss= -p "$server_pid" | tr -d ' ')"
 commit="$(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo unknown)"
 dirty="$(git -C "$root" status --porcelain -- . ':!bench/results' 2>/dev/null | grep -q . && echo ' (with uncommitted changes)' || true)"
 stamp="$(date -u +%Y-%m-%dT%H%M%SZ)"
 report="$root/bench/results/$stamp.md"
-baseline_rps="$(awk -F'\t' 'NR==1 {print $2}' "$results")"
+baseline_rps="$(awk -F'\t' '$1 ~ /^\(g\)/ && $2 != "-" && $2 + 0 > best { best = $2 + 0 } END { print best + 0 }' "$results")"
 {
   echo "# Benchmark $stamp"
   echo
@@ -209,7 +212,7 @@ baseline_rps="$(awk -F'\t' 'NR==1 {print $2}' "$results")"
   echo
   echo "## Against the targets of issue 6 (10,000-article targets; see bench/README.md for why a miss is missed)"
   echo
-  awk -F'\t' -v rss="$(( rss_kb / 1024 ))" -v cold="$r2r_seconds" -v plain="$cold_seconds" '
+  awk -F'\t' -v rss="$(( rss_kb / 1024 ))" -v cold="$r2r_seconds" -v plain="$cold_seconds" -v base="$baseline_rps" '
     function ms(v) { if (v ~ /us$/) return v / 1000; if (v ~ /ms$/) return v + 0; if (v ~ /s$/) return v * 1000; return v }
     function div(a, b) { return b == 0 ? 0 : a / b }
     function line(i, what, ok, got) {
@@ -218,9 +221,9 @@ baseline_rps="$(awk -F'\t' 'NR==1 {print $2}' "$results")"
     }
     { rps[NR] = $2; p50[NR] = ms($3); p99[NR] = ms($4); err[NR] = $5; skipped[NR] = ($2 == "-") }
     END {
-      line(2, "(a) >= 60% of (g), p99 <= 10 ms", rps[2] >= 0.6 * rps[1] && p99[2] <= 10, sprintf("%.0f%%, p99 %.2f ms", 100 * div(rps[2], rps[1]), p99[2]))
-      line(3, "(b) >= 80% of (g)", rps[3] >= 0.8 * rps[1], sprintf("%.0f%%", 100 * div(rps[3], rps[1])))
-      line(4, "(c) >= 40% of (g)", rps[4] >= 0.4 * rps[1], sprintf("%.0f%%", 100 * div(rps[4], rps[1])))
+      line(2, "(a) >= 60% of (g), p99 <= 10 ms", rps[2] >= 0.6 * base && p99[2] <= 10, sprintf("%.0f%%, p99 %.2f ms", 100 * div(rps[2], base), p99[2]))
+      line(3, "(b) >= 80% of (g)", rps[3] >= 0.8 * base, sprintf("%.0f%%", 100 * div(rps[3], base)))
+      line(4, "(c) >= 40% of (g)", rps[4] >= 0.4 * base, sprintf("%.0f%%", 100 * div(rps[4], base)))
       line(5, "(d) latency within 1.3x of (c)", p50[5] <= 1.3 * p50[4], sprintf("p50 %.2fx", div(p50[5], p50[4])))
       line(6, "(e) p99 <= 25 ms", p99[6] <= 25, sprintf("p99 %.2f ms", p99[6]))
       line(7, "(f) >= 2,000 committed comments/s, 0 errors", rps[7] >= 2000 && err[7] == 0, sprintf("%.0f/s, %d errors", rps[7], err[7]))
