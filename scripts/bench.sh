@@ -31,7 +31,9 @@ fi
 elapsed() { awk -v start="$1" -v now="$(date +%s.%N)" 'BEGIN { printf("%.2f", now - start) }'; }
 
 work="$(mktemp -d)"
-port=$(( 20000 + RANDOM % 20000 ))
+# A port below Linux's ephemeral range (32768+), where the load's own client sockets live, and not listened on.
+port=$(( 20000 + RANDOM % 12000 ))
+while ss -Htln "sport = :$port" 2>/dev/null | grep -q .; do port=$(( 20000 + RANDOM % 12000 )); done
 url="http://127.0.0.1:$port"
 key="bench-$(date +%s)-$RANDOM"
 server_pid=""
