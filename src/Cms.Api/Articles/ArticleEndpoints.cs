@@ -105,7 +105,7 @@ public static class ArticleEndpoints
     {
         if (!parameters.TryValidate(out var query, out var errors))
         {
-            return TypedResults.ValidationProblem(errors);
+            return Validation.Problem(errors);
         }
 
         if (!context.HasKey())

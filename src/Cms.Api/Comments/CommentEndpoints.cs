@@ -99,7 +99,7 @@ public static class CommentEndpoints
             | !QueryValues.TryParseEnum<CommentStatus>(status, "status", out var filter, out var statusErrors))
         {
             errors.Merge(statusErrors);
-            return TypedResults.ValidationProblem(errors);
+            return Validation.Problem(errors);
         }
 
         var threads = include switch
@@ -239,7 +239,7 @@ public static class CommentEndpoints
             | !QueryValues.TryParseEnum<CommentStatus>(status, "status", out var filter, out var statusErrors))
         {
             errors.Merge(statusErrors);
-            return TypedResults.ValidationProblem(errors);
+            return Validation.Problem(errors);
         }
 
         var (rows, total) = await store.ListAsync(articleId, filter, paging, cancellationToken);

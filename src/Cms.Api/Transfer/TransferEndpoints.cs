@@ -126,7 +126,7 @@ public static class TransferEndpoints
     {
         if (!QueryValues.TryParseEnum<ArticleStatus>(status, "status", out var filter, out var errors))
         {
-            return TypedResults.ValidationProblem(errors);
+            return Validation.Problem(errors);
         }
 
         var ndjson = context.Request.GetTypedHeaders().Accept.Any(a => a.MediaType.Equals(NdjsonMediaType, StringComparison.OrdinalIgnoreCase));

@@ -16,6 +16,22 @@ public sealed class ErrorFormatTests : ApiTest
         await ExpectProblem(await Editor.PostAsync("/api/v1/sections/1", Json(new { body = "x" })), HttpStatusCode.MethodNotAllowed);
     }
 
+    [TestCase("/api/v1/articles?status=gone")]
+    [TestCase("/api/v1/articles?limit=abc")]
+    [TestCase("/api/v1/comments?status=gone")]
+    [TestCase("/api/v1/export?status=gone")]
+    public async Task Bad_query_values_get_the_same_title_and_a_detail_everywhere(string url)
+    {
+        var problem = await ExpectProblem(await Editor.GetAsync(url), HttpStatusCode.BadRequest);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That((string?)problem["title"], Is.EqualTo("One or more fields are not valid."));
+            Assert.That((string?)problem["detail"], Is.Not.Empty);
+            Assert.That(problem["errors"]!.AsObject(), Has.Count.EqualTo(1));
+        });
+    }
+
     [Test]
     public async Task Validation_errors_are_keyed_by_the_camel_case_json_field()
     {
