@@ -5,6 +5,8 @@
 #
 # Each article: a title, a standfirst and byline, 3-8 sections of 300-1500 characters (paragraphs separated
 # by a blank line), 0-2 pull-quotes and 0-20 comments (as {"comment":{…}} lines after it). All published.
+# Chronological, like an archive exported from another CMS: article N is published N×5 minutes after
+# 2016-01-01T00:00Z (1,000,000 articles reach mid-2025), and its comments come 7 minutes apart after it.
 # The same N and SEED (default 1) always give the same bytes. FIRST (default 1) numbers the articles from there
 # (slugs generated-0000001 …), so a large dataset can be generated and imported in chunks.
 set -euo pipefail
@@ -23,6 +25,7 @@ function body(   size, paras, out, i) {
 }
 BEGIN {
   srand(first == 1 ? seed : seed + first)
+  epoch = 1451606400 # 2016-01-01T00:00:00Z
   nw = split("river harbour council ferry school flood market budget election station library bridge museum " \
              "festival weather storm hospital street village mayor report residents plans road park housing " \
              "water energy wind farm rail bus night morning week year town city county minister court police " \
@@ -32,9 +35,9 @@ BEGIN {
   for (a = first; a < first + n; a++) {
     slug = sprintf("generated-%07d", a)
     title = sentence(); sub(/\.$/, "", title)
-    day = 1 + (a % 28); hour = a % 24; minute = a % 60
-    printf("{\"slug\":\"%s\",\"title\":\"%s\",\"standfirst\":\"%s\",\"byline\":\"%s\",\"status\":\"published\",\"publishAt\":null,\"publishedAt\":\"2026-%02d-%02dT%02d:%02d:00.000Z\",\"sections\":[", \
-      slug, title, sentence() " " sentence(), pick(names, nf), 1 + (a % 11), day, hour, minute)
+    published = epoch + 300 * a
+    printf("{\"slug\":\"%s\",\"title\":\"%s\",\"standfirst\":\"%s\",\"byline\":\"%s\",\"status\":\"published\",\"publishAt\":null,\"publishedAt\":\"%s.000Z\",\"sections\":[", \
+      slug, title, sentence() " " sentence(), pick(names, nf), strftime("%Y-%m-%dT%H:%M:%S", published, 1))
     ns = 3 + int(rand() * 6)
     for (s = 1; s <= ns; s++) {
       heading = (s == 1) ? "null" : "\"" words(2 + int(rand() * 4)) "\""
@@ -46,7 +49,7 @@ BEGIN {
     printf("]}\n")
     nc = int(rand() * 21)
     for (c = 1; c <= nc; c++)
-      printf("{\"comment\":{\"article\":\"%s\",\"name\":\"%s\",\"email\":\"reader%d@example.org\",\"body\":\"%s\",\"status\":\"approved\",\"createdAt\":\"2026-%02d-%02dT%02d:%02d:%02d.000Z\"}}\n", \
-        slug, pick(names, nf), c, sentence(), 1 + (a % 11), day, hour, minute, c % 60)
+      printf("{\"comment\":{\"article\":\"%s\",\"name\":\"%s\",\"email\":\"reader%d@example.org\",\"body\":\"%s\",\"status\":\"approved\",\"createdAt\":\"%s.000Z\"}}\n", \
+        slug, pick(names, nf), c, sentence(), strftime("%Y-%m-%dT%H:%M:%S", published + 420 * c, 1))
   }
 }'

