@@ -43,7 +43,6 @@ internal sealed class DocumentStore(SqliteConnection connection, SqliteTransacti
     private const string InsertArticle = """
         INSERT INTO articles (slug, title, standfirst, byline, status, publish_at, published_at, comments_open, created_at, updated_at, version)
         VALUES (@Slug, @Title, @Standfirst, @Byline, @Status, @PublishAt, @PublishedAt, @CommentsOpen, @Now, @Now, 1)
-        RETURNING id
         """;
 
     private const string UpdateArticle = """
@@ -79,7 +78,6 @@ internal sealed class DocumentStore(SqliteConnection connection, SqliteTransacti
     private const string InsertSection = """
         INSERT INTO sections (article_id, position, heading, body, created_at, updated_at, version)
         VALUES (@ArticleId, @Position, @Heading, @Body, @Now, @Now, 1)
-        RETURNING id
         """;
 
     private const string InsertPullQuote = """
@@ -97,7 +95,6 @@ internal sealed class DocumentStore(SqliteConnection connection, SqliteTransacti
     private const string InsertComment = """
         INSERT INTO comments (article_id, parent_id, name, email, website, body, body_hash, status, created_at, updated_at, version)
         VALUES (@ArticleId, @ParentId, @Name, @Email, @Website, @Body, @BodyHash, @Status, @CreatedAt, @CreatedAt, 1)
-        RETURNING id
         """;
 
     /// <summary>Creates the article, replaces it when anything differs, or leaves it alone (no version bump) when identical.</summary>
@@ -113,7 +110,7 @@ internal sealed class DocumentStore(SqliteConnection connection, SqliteTransacti
         if (FindArticleId(slug) is null)
         {
             prepared.Execute(DeferSearch);
-            var id = prepared.ScalarLong(
+            var id = prepared.Insert(
                 InsertArticle,
                 ("@Slug", slug),
                 ("@Title", document.Title),
@@ -123,7 +120,7 @@ internal sealed class DocumentStore(SqliteConnection connection, SqliteTransacti
                 ("@PublishAt", publishAt),
                 ("@PublishedAt", document.PublishedAt ?? (status == ArticleStatus.Published ? now : null)),
                 ("@CommentsOpen", commentsOpen),
-                ("@Now", now))!.Value;
+                ("@Now", now));
             articleIds[slug] = id;
             newestCreatedArticle = id;
             newestArticleComments.Clear();
@@ -190,7 +187,7 @@ internal sealed class DocumentStore(SqliteConnection connection, SqliteTransacti
             return (Change.Unchanged, id);
         }
 
-        var newId = prepared.ScalarLong(
+        var newId = prepared.Insert(
             InsertComment,
             ("@ArticleId", articleId),
             ("@ParentId", parentId),
@@ -200,7 +197,7 @@ internal sealed class DocumentStore(SqliteConnection connection, SqliteTransacti
             ("@Body", comment.Body),
             ("@BodyHash", CommentText.Fingerprint(comment.Body!)),
             ("@Status", QueryValues.ToText(comment.Status ?? CommentStatus.Pending)),
-            ("@CreatedAt", storedCreatedAt))!.Value;
+            ("@CreatedAt", storedCreatedAt));
         if (ofNewestArticle)
         {
             newestArticleComments.Add((comment.Name, comment.Body, storedCreatedAt, newId));
@@ -246,13 +243,13 @@ internal sealed class DocumentStore(SqliteConnection connection, SqliteTransacti
         var sectionIds = new List<long>(sections.Count);
         for (var i = 0; i < sections.Count; i++)
         {
-            sectionIds.Add(prepared.ScalarLong(
+            sectionIds.Add(prepared.Insert(
                 InsertSection,
                 ("@ArticleId", articleId),
                 ("@Position", i + 1),
                 ("@Heading", sections[i].Heading),
                 ("@Body", sections[i].Body),
-                ("@Now", now))!.Value);
+                ("@Now", now)));
         }
 
         foreach (var quote in quotes)
