@@ -25,10 +25,10 @@ internal sealed class DocumentStore(SqliteConnection connection, SqliteTransacti
     private readonly Dictionary<string, long> articleIds = new(StringComparer.Ordinal);
 
     // The comments added so far to the article this store created last: an import lists an article's comments right
-    // after it, and an article created here has no others, so this list answers "is it already there?" for them
+    // after it, and an article created here has no others, so this map answers "is it already there?" for them
     // without a query (ten million of them at a million articles). Any other article's comments are looked up.
     private long newestCreatedArticle;
-    private readonly List<(string? Name, string? Body, string CreatedAt, long Id)> newestArticleComments = [];
+    private readonly Dictionary<(string? Name, string? Body, string CreatedAt), long> newestArticleComments = [];
     private const string SelectArticle =
         "SELECT id, slug, title, standfirst, byline, status, publish_at, published_at, created_at, updated_at, version, comments_open FROM articles WHERE slug = @Slug";
 
@@ -180,7 +180,7 @@ internal sealed class DocumentStore(SqliteConnection connection, SqliteTransacti
         var ofNewestArticle = articleId == newestCreatedArticle;
         var storedCreatedAt = Timestamps.ToText(createdAt); // compared as stored, as the query compares it
         var existing = ofNewestArticle
-            ? FindNewestArticleComment(comment.Name, comment.Body, storedCreatedAt)
+            ? (newestArticleComments.TryGetValue((comment.Name, comment.Body, storedCreatedAt), out var known) ? known : (long?)null)
             : prepared.ScalarLong(FindComment, ("@ArticleId", articleId), ("@Name", comment.Name), ("@Body", comment.Body), ("@CreatedAt", storedCreatedAt));
         if (existing is { } id)
         {
@@ -200,23 +200,10 @@ internal sealed class DocumentStore(SqliteConnection connection, SqliteTransacti
             ("@CreatedAt", storedCreatedAt));
         if (ofNewestArticle)
         {
-            newestArticleComments.Add((comment.Name, comment.Body, storedCreatedAt, newId));
+            newestArticleComments[(comment.Name, comment.Body, storedCreatedAt)] = newId;
         }
 
         return (Change.Created, newId);
-    }
-
-    private long? FindNewestArticleComment(string? name, string? body, string createdAt)
-    {
-        foreach (var known in newestArticleComments)
-        {
-            if (known.Name == name && known.Body == body && known.CreatedAt == createdAt)
-            {
-                return known.Id;
-            }
-        }
-
-        return null;
     }
 
     public bool ArticleExists(string slug) => FindArticleId(slug) is not null;
