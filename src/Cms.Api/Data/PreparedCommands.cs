@@ -6,7 +6,8 @@ namespace Cms.Api.Data;
 /// One prepared command per SQL text, reused for the life of a transaction. For bulk writes (an import runs the
 /// same few INSERTs hundreds of thousands of times): Dapper creates, and SQLite re-compiles, a command per call,
 /// and compiling an INSERT also compiles the triggers and foreign-key checks it fires, which costs more than
-/// running it. Values are bound by name; null, bool and <see cref="DateTimeOffset"/> are stored as Dapper would.
+/// running it. Values are bound in the order the names were first given; null, bool and <see cref="DateTimeOffset"/>
+/// are stored as Dapper would.
 /// </summary>
 internal sealed class PreparedCommands(SqliteConnection connection, SqliteTransaction transaction) : IDisposable
 {
