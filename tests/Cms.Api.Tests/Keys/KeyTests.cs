@@ -81,6 +81,7 @@ public sealed class KeyTests : ApiTest
 
         using var restarted = new CmsFactory(path);
         var client = restarted.Anonymous();
+        await restarted.Services.GetRequiredService<Cms.Api.Articles.ScheduledPublisher>().FirstRun; // see Settings
         client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", secret);
         await Expect(await client.GetAsync("/api/v1/comments"), HttpStatusCode.OK);
         var keys = JsonNode.Parse(await restarted.Editor().GetStringAsync("/api/v1/keys"))!["items"]!.AsArray();
