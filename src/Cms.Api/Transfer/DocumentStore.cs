@@ -53,26 +53,22 @@ internal sealed class DocumentStore(SqliteConnection connection, SqliteTransacti
 
     private const string DeleteParts = "DELETE FROM pull_quotes WHERE article_id = @Id; DELETE FROM sections WHERE article_id = @Id";
 
-    // See migrations 0005 and 0006: the search triggers stand aside while a document is written, and the writer
-    // writes the article's search row once, from the stored rows, when the article and its sections are in.
+    // See migrations 0005-0007: the search triggers stand aside while a document is written, and the writer updates
+    // the article's search entry once, when the article and its sections are in. The index reads its text from the
+    // articles_search view, and must be told the exact text it indexed when an entry leaves it: an existing article's
+    // entry is removed before anything of it changes.
     private const string DeferSearch = "INSERT OR IGNORE INTO search_deferred (id) VALUES (1)";
 
-    private const string SearchText = """
-        SELECT a.id, a.title, a.standfirst, a.byline,
-            (SELECT COALESCE(group_concat(heading, char(10)), '') FROM (SELECT heading FROM sections WHERE article_id = a.id ORDER BY position)),
-            (SELECT COALESCE(group_concat(body, char(10)), '') FROM (SELECT body FROM sections WHERE article_id = a.id ORDER BY position))
-        FROM articles a WHERE a.id = @Id
+    private const string UnindexArticle = """
+        INSERT INTO articles_fts (articles_fts, rowid, title, standfirst, byline, headings, bodies)
+        SELECT 'delete', id, title, standfirst, byline, headings, bodies FROM articles_search
+        WHERE id = @Id AND EXISTS (SELECT 1 FROM articles_fts_docsize WHERE id = @Id)
         """;
 
-    private const string IndexNewArticle = $"""
+    private const string IndexArticle = """
         DELETE FROM search_deferred;
-        INSERT INTO articles_fts (rowid, title, standfirst, byline, headings, bodies) {SearchText}
-        """;
-
-    // An UPDATE of an FTS5 row is a delete and an insert; REPLACE is the same in one statement.
-    private const string ReindexArticle = $"""
-        DELETE FROM search_deferred;
-        REPLACE INTO articles_fts (rowid, title, standfirst, byline, headings, bodies) {SearchText}
+        INSERT INTO articles_fts (rowid, title, standfirst, byline, headings, bodies)
+        SELECT id, title, standfirst, byline, headings, bodies FROM articles_search WHERE id = @Id
         """;
 
     private const string InsertSection = """
@@ -125,7 +121,7 @@ internal sealed class DocumentStore(SqliteConnection connection, SqliteTransacti
             newestCreatedArticle = id;
             newestArticleComments.Clear();
             InsertParts(id, sections, quotes, now);
-            prepared.Execute(IndexNewArticle, ("@Id", id));
+            prepared.Execute(IndexArticle, ("@Id", id));
             return (Change.Created, id);
         }
 
@@ -141,6 +137,7 @@ internal sealed class DocumentStore(SqliteConnection connection, SqliteTransacti
             return (Change.Unchanged, existing.Id);
         }
 
+        prepared.Execute(UnindexArticle, ("@Id", existing.Id));
         prepared.Execute(DeferSearch);
         await connection.ExecuteAsync(UpdateArticle, new
         {
@@ -160,7 +157,7 @@ internal sealed class DocumentStore(SqliteConnection connection, SqliteTransacti
             InsertParts(existing.Id, sections, quotes, now);
         }
 
-        prepared.Execute(ReindexArticle, ("@Id", existing.Id));
+        prepared.Execute(IndexArticle, ("@Id", existing.Id));
 
         return (Change.Updated, existing.Id);
     }

@@ -97,6 +97,41 @@ public sealed class DatabaseStartupTests
     }
 
     [Test]
+    public async Task A_database_from_before_migration_7_has_its_search_index_rebuilt_from_the_stored_text()
+    {
+        var path = NewPath();
+        await using (var connection = new SqliteConnection($"Data Source={path};Pooling=False"))
+        {
+            await connection.OpenAsync();
+            await using var command = connection.CreateCommand();
+            command.CommandText = "CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL);";
+            foreach (var migration in Cms.Api.Data.Migrator.All.Where(m => m.Version < 7))
+            {
+                command.CommandText += migration.Sql + $";INSERT INTO schema_migrations VALUES ({migration.Version}, '{migration.Name}', '2026-01-01T00:00:00.000Z');";
+            }
+
+            command.CommandText += """
+                INSERT INTO articles (id, slug, title, status, published_at, created_at, updated_at) VALUES
+                    (1, 'old', 'Before the upgrade', 'published', '2026-01-01T00:00:00.000Z', '2026-01-01T00:00:00.000Z', '2026-01-01T00:00:00.000Z');
+                INSERT INTO sections (article_id, position, heading, body, created_at, updated_at) VALUES
+                    (1, 1, NULL, 'The lighthouse keeper retires.', '2026-01-01T00:00:00.000Z', '2026-01-01T00:00:00.000Z'),
+                    (1, 2, 'Tributes', 'Neighbours remember forty winters.', '2026-01-01T00:00:00.000Z', '2026-01-01T00:00:00.000Z');
+                """;
+            await command.ExecuteNonQueryAsync();
+        }
+
+        var page = JsonNode.Parse(await Start(path).CreateClient().GetStringAsync("/api/v1/articles?q=lighthouse"))!;
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(page["items"]!.AsArray().Select(a => (string?)a!["title"]), Is.EqualTo(new[] { "Before the upgrade" }));
+            Assert.That((string?)page["items"]![0]!["snippet"], Does.Contain("<mark>lighthouse</mark>"));
+        });
+        Assert.That(await Scalar<long>(path, "SELECT COUNT(*) FROM articles_fts WHERE articles_fts MATCH 'winters'"), Is.EqualTo(1));
+        Assert.That(await Scalar<long>(path, "SELECT COUNT(*) FROM sqlite_master WHERE name = 'articles_fts_content'"), Is.Zero, "no copy of the text is kept");
+    }
+
+    [Test]
     public async Task Without_a_configured_key_the_first_start_generates_one_prints_it_once_and_stores_only_its_hash()
     {
         var path = NewPath();

@@ -1,0 +1,120 @@
+using System.Net;
+using System.Text.Json.Nodes;
+using Microsoft.Data.Sqlite;
+
+namespace Cms.Api.Tests.Articles;
+
+/// <summary>
+/// The search index reads its text from the tables (FTS5 external content), so it must be told exactly what it
+/// indexed whenever an entry leaves it. After every kind of write, FTS5's own integrity check compares the index
+/// with the text it would index now, and search must find the new words and not the old ones.
+/// </summary>
+public sealed class SearchIndexTests : ApiTest
+{
+    private async Task<string[]> Titles(string q)
+    {
+        var page = await Expect(await Editor.GetAsync($"/api/v1/articles?q={Uri.EscapeDataString(q)}"), HttpStatusCode.OK);
+        return page["items"]!.AsArray().Select(a => (string)a!["title"]!).ToArray();
+    }
+
+    /// <summary>Throws (SQLITE_CORRUPT_VTAB) when an entry's tokens differ from the article's text in the view.</summary>
+    private async Task AssertIndexMatchesText(string after)
+    {
+        await using var connection = new SqliteConnection($"Data Source={Factory.DatabasePath};Pooling=False");
+        await connection.OpenAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = "INSERT INTO articles_fts (articles_fts, rank) VALUES ('integrity-check', 1)";
+        await Assert.ThatAsync(() => command.ExecuteNonQueryAsync(), Throws.Nothing, $"the search index is out of step after {after}");
+        command.CommandText = "SELECT (SELECT COUNT(*) FROM articles_fts_docsize) - (SELECT COUNT(*) FROM articles)";
+        Assert.That(await command.ExecuteScalarAsync(), Is.Zero, $"one entry per article after {after}");
+    }
+
+    [Test]
+    public async Task Section_edits_keep_the_index_in_step_with_the_text()
+    {
+        var article = (long)(await CreatePublishedArticle("Harbour"))["id"]!;
+        var first = (long)(await CreateSection(article, new { body = "Ferries resume." }))["id"]!;
+        var second = (long)(await CreateSection(article, new { heading = "Timetable", body = "Every twenty minutes." }))["id"]!;
+        var third = (long)(await CreateSection(article, new { heading = "Fares", body = "Unchanged." }))["id"]!;
+        await AssertIndexMatchesText("adding sections");
+        Assert.That(await Titles("twenty"), Is.EqualTo(new[] { "Harbour" }));
+
+        await Expect(await Patch(Editor, $"/api/v1/sections/{second}", """{"body":"Every fifteen minutes."}"""), HttpStatusCode.OK);
+        await AssertIndexMatchesText("editing a body");
+        Assert.That((await Titles("twenty"), await Titles("fifteen")), Is.EqualTo((Array.Empty<string>(), new[] { "Harbour" })));
+
+        await Expect(await Patch(Editor, $"/api/v1/sections/{third}", """{"heading":"Prices"}"""), HttpStatusCode.OK);
+        await AssertIndexMatchesText("editing a heading");
+        Assert.That((await Titles("fares"), await Titles("prices")), Is.EqualTo((Array.Empty<string>(), new[] { "Harbour" })));
+
+        await Expect(await Editor.PutAsync($"/api/v1/sections/{third}", Json(new { position = 1, heading = "Tickets", body = "Cheaper." })), HttpStatusCode.OK);
+        await AssertIndexMatchesText("moving and rewriting a section");
+        await Expect(await Editor.PutAsync($"/api/v1/articles/{article}/sections/order", Json(new { sectionIds = new[] { second, first, third } })), HttpStatusCode.OK);
+        await AssertIndexMatchesText("reordering sections");
+        Assert.That(await Titles("cheaper"), Is.EqualTo(new[] { "Harbour" }));
+
+        await Expect(await Editor.DeleteAsync($"/api/v1/sections/{first}"), HttpStatusCode.NoContent);
+        await AssertIndexMatchesText("deleting a section");
+        Assert.That((await Titles("ferries"), await Titles("fifteen")), Is.EqualTo((Array.Empty<string>(), new[] { "Harbour" })));
+    }
+
+    [Test]
+    public async Task Article_edits_and_deletes_keep_the_index_in_step_with_the_text()
+    {
+        var kept = (long)(await CreatePublishedArticle("Library reopens"))["id"]!;
+        await CreateSection(kept, new { body = "New reading room." });
+        var article = (long)(await CreatePublishedArticle("Storm warning"))["id"]!;
+        await CreateSection(article, new { body = "Gales along the coast." });
+
+        await Expect(await Patch(Editor, $"/api/v1/articles/{article}", """{"title":"Gale warning","standfirst":"Ferries cancelled"}"""), HttpStatusCode.OK);
+        await AssertIndexMatchesText("a PATCH of the title and standfirst");
+        Assert.That((await Titles("storm"), await Titles("cancelled")), Is.EqualTo((Array.Empty<string>(), new[] { "Gale warning" })));
+
+        await Expect(await Editor.PutAsync($"/api/v1/articles/{article}", Json(new { title = "Gale warning", byline = "Ada Penrose" })), HttpStatusCode.OK);
+        await AssertIndexMatchesText("a PUT of the article");
+        Assert.That((await Titles("cancelled"), await Titles("penrose")), Is.EqualTo((Array.Empty<string>(), new[] { "Gale warning" })));
+
+        await Expect(await Editor.PostAsync($"/api/v1/articles/{article}/unpublish", null), HttpStatusCode.OK);
+        await AssertIndexMatchesText("unpublishing");
+
+        await Expect(await Editor.DeleteAsync($"/api/v1/articles/{article}"), HttpStatusCode.NoContent);
+        await AssertIndexMatchesText("deleting an article with its sections");
+        Assert.That((await Titles("gales"), await Titles("reading")), Is.EqualTo((Array.Empty<string>(), new[] { "Library reopens" })));
+    }
+
+    [Test]
+    public async Task Whole_document_writes_keep_the_index_in_step_with_the_text()
+    {
+        const string Url = "/api/v1/articles/by-slug/ferry";
+        object Document(string title, params string[] bodies) => new
+        {
+            title,
+            status = "published",
+            sections = bodies.Select(b => new { body = b }).ToArray(),
+        };
+
+        await Expect(await Editor.PutAsync(Url, Json(Document("Ferry", "Boats every twenty minutes.", "Fares unchanged."))), HttpStatusCode.Created);
+        await AssertIndexMatchesText("creating a document");
+        await Expect(await Editor.PutAsync(Url, Json(Document("Ferry timetable", "Boats every fifteen minutes."))), HttpStatusCode.OK);
+        await AssertIndexMatchesText("replacing a document");
+        Assert.That((await Titles("twenty"), await Titles("fifteen")), Is.EqualTo((Array.Empty<string>(), new[] { "Ferry timetable" })));
+
+        var bundle = new JsonObject
+        {
+            ["articles"] = new JsonArray(
+                JsonNode.Parse("""{"slug":"ferry","title":"Ferry timetable","status":"published","sections":[{"body":"Boats hourly."}]}"""),
+                JsonNode.Parse("""{"slug":"bridge","title":"Bridge","status":"published","sections":[{"body":"Closed for repairs."}]}""")),
+        };
+        await Expect(await Editor.PostAsync("/api/v1/import", Json(bundle.ToJsonString())), HttpStatusCode.OK);
+        await AssertIndexMatchesText("an import that updates one article and creates another");
+        Assert.That((await Titles("fifteen"), await Titles("hourly"), await Titles("repairs")),
+            Is.EqualTo((Array.Empty<string>(), new[] { "Ferry timetable" }, new[] { "Bridge" })));
+
+        // A failing import rolls back the index with everything else.
+        bundle["articles"]!.AsArray().Add(JsonNode.Parse("""{"slug":"broken","title":""}"""));
+        bundle["articles"]![0]!["sections"]![0]!["body"] = "Boats at dawn.";
+        await ExpectProblem(await Editor.PostAsync("/api/v1/import", Json(bundle.ToJsonString())), HttpStatusCode.BadRequest);
+        await AssertIndexMatchesText("a rolled-back import");
+        Assert.That((await Titles("dawn"), await Titles("hourly")), Is.EqualTo((Array.Empty<string>(), new[] { "Ferry timetable" })));
+    }
+}
