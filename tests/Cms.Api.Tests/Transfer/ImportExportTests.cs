@@ -327,6 +327,31 @@ public sealed class IdempotencyTests : ApiTest
     }
 
     [Test]
+    public async Task The_whole_body_counts_even_when_the_endpoint_stopped_reading_it_early()
+    {
+        // The bundle is refused at its first token, so the import never reads the rest; the key still stands for
+        // the whole body, which is hashed as it streams in (not buffered first).
+        var padding = new string('x', 256 * 1024);
+        HttpRequestMessage Request(string tail)
+        {
+            var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/import") { Content = Json($$"""{"articles":5,"note":"{{padding}}{{tail}}"}""") };
+            request.Headers.Add("Idempotency-Key", "refused-early");
+            return request;
+        }
+
+        var first = await Editor.SendAsync(Request("a"));
+        var retry = await Editor.SendAsync(Request("a"));
+        var otherBody = await Editor.SendAsync(Request("b"));
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(first.StatusCode, Is.EqualTo(HttpStatusCode.BadRequest));
+            Assert.That((retry.StatusCode, retry.Headers.Contains("Idempotent-Replayed")), Is.EqualTo((HttpStatusCode.BadRequest, true)));
+            Assert.That(otherBody.StatusCode, Is.EqualTo((HttpStatusCode)422), "same first 256 KB, different last byte");
+        });
+    }
+
+    [Test]
     public async Task Import_replays_instead_of_importing_twice()
     {
         var bundle = new { articles = new[] { new { slug = "one", title = "One" } } };
