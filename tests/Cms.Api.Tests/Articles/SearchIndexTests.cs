@@ -110,6 +110,22 @@ public sealed class SearchIndexTests : ApiTest
         Assert.That((await Titles("fifteen"), await Titles("hourly"), await Titles("repairs")),
             Is.EqualTo((Array.Empty<string>(), new[] { "Ferry timetable" }, new[] { "Bridge" })));
 
+        // Sections moved through the API no longer follow creation order; a document write that leaves them as they
+        // are (only the title changes) must index them as stored, not in the document's order.
+        var bridge = (long)(await Body(await Editor.GetAsync("/api/v1/articles/bridge")))["id"]!;
+        await CreateSection(bridge, new { heading = "Detour", body = "Use the ferry." });
+        var sections = (await Body(await Editor.GetAsync($"/api/v1/articles/{bridge}/sections")))["items"]!.AsArray();
+        await Expect(await Editor.PutAsync($"/api/v1/articles/{bridge}/sections/order",
+            Json(new { sectionIds = sections.Select(s => (long)s!["id"]!).Reverse().ToArray() })), HttpStatusCode.OK);
+        await Expect(await Editor.PutAsync("/api/v1/articles/by-slug/bridge", Json(new
+        {
+            title = "Bridge closed",
+            status = "published",
+            sections = new object[] { new { heading = "Detour", body = "Use the ferry." }, new { heading = (string?)null, body = "Closed for repairs." } },
+        })), HttpStatusCode.OK);
+        await AssertIndexMatchesText("a document write over sections that were moved");
+        Assert.That(await Titles("detour"), Is.EqualTo(new[] { "Bridge closed" }));
+
         // A failing import rolls back the index with everything else.
         bundle["articles"]!.AsArray().Add(JsonNode.Parse("""{"slug":"broken","title":""}"""));
         bundle["articles"]![0]!["sections"]![0]!["body"] = "Boats at dawn.";
