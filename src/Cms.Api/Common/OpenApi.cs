@@ -165,7 +165,7 @@ public static class OpenApi
                 {
                     Name = "Idempotency-Key",
                     In = ParameterLocation.Header,
-                    Description = "Any unique string (e.g. a UUID). A retry with the same key within 24 h gets the first response (with `Idempotent-Replayed: true`) instead of writing twice; the same key with another body is 422.",
+                    Description = "Any unique string (e.g. a UUID). A retry with the same key within 24 h gets the first response (with `Idempotent-Replayed: true`) instead of writing twice; the same key with another body is 422; a retry while the first is still running is 409.",
                     Schema = new OpenApiSchema { Type = JsonSchemaType.String },
                 });
             }
