@@ -93,7 +93,9 @@ internal static class IdempotencyMiddleware
         finally
         {
             context.Response.Body = original;
-            var hash = completed ? await body.HashWholeBodyAsync(context.RequestAborted) : null;
+            // Not the request's token: a client that went away after its write was made is exactly the one that will
+            // retry, and must get the stored answer. A body already read to its end gives 0 at once; a broken one fails.
+            var hash = completed ? await body.HashWholeBodyAsync(CancellationToken.None) : null;
             await using var connection = await database.OpenWriterAsync(CancellationToken.None);
             if (hash is not null)
             {
