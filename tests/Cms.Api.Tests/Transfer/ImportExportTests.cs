@@ -284,9 +284,12 @@ public sealed class ImportExportTests : ApiTest
 
 public sealed class IdempotencyTests : ApiTest
 {
-    private async Task<HttpResponseMessage> PostWithKey(string url, string key, object body, HttpClient? client = null)
+    private Task<HttpResponseMessage> PostWithKey(string url, string key, object body, HttpClient? client = null) =>
+        PostWithKey(url, key, Json(body), client);
+
+    private async Task<HttpResponseMessage> PostWithKey(string url, string key, HttpContent content, HttpClient? client = null)
     {
-        var request = new HttpRequestMessage(HttpMethod.Post, url) { Content = Json(body) };
+        var request = new HttpRequestMessage(HttpMethod.Post, url) { Content = content };
         request.Headers.Add("Idempotency-Key", key);
         return await (client ?? Editor).SendAsync(request);
     }
@@ -332,16 +335,12 @@ public sealed class IdempotencyTests : ApiTest
         // The bundle is refused at its first token, so the import never reads the rest; the key still stands for
         // the whole body, which is hashed as it streams in (not buffered first).
         var padding = new string('x', 256 * 1024);
-        HttpRequestMessage Request(string tail)
-        {
-            var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/import") { Content = Json($$"""{"articles":5,"note":"{{padding}}{{tail}}"}""") };
-            request.Headers.Add("Idempotency-Key", "refused-early");
-            return request;
-        }
+        Task<HttpResponseMessage> Post(string tail) =>
+            PostWithKey("/api/v1/import", "refused-early", Json($$"""{"articles":5,"note":"{{padding}}{{tail}}"}"""));
 
-        var first = await Editor.SendAsync(Request("a"));
-        var retry = await Editor.SendAsync(Request("a"));
-        var otherBody = await Editor.SendAsync(Request("b"));
+        var first = await Post("a");
+        var retry = await Post("a");
+        var otherBody = await Post("b");
 
         Assert.Multiple(() =>
         {
