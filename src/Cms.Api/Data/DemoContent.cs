@@ -67,7 +67,7 @@ internal static class DemoContent
             }, parentId: null, now);
         }
 
-        await transaction.CommitAsync(cancellationToken);
+        await documents.CommitAsync(cancellationToken);
     }
 
     private static readonly (string Name, string Body)[] Comments =

@@ -1,3 +1,4 @@
+using Cms.Api.Articles;
 using Cms.Api.Common;
 using Cms.Api.Data;
 using Dapper;
@@ -96,6 +97,7 @@ internal sealed class SectionStore(CmsDatabase database, TimeProvider clock)
         }
 
         var now = Timestamps.Now(clock);
+        await connection.ExecuteAsync(SearchIndex.Remove, new { Id = articleId }, transaction);
         await ShiftAsync(connection, transaction, articleId, position, int.MaxValue, +1, now);
         var id = await connection.ExecuteScalarAsync<long>(Insert, new
         {
@@ -105,6 +107,7 @@ internal sealed class SectionStore(CmsDatabase database, TimeProvider clock)
             request.Body,
             Now = now,
         }, transaction);
+        await connection.ExecuteAsync(SearchIndex.Add, new { Id = articleId }, transaction);
         var row = await connection.QuerySingleAsync<SectionRow>(SelectById, new { Id = id }, transaction);
         await transaction.CommitAsync(cancellationToken);
         return new WriteResult<SectionRow>(row);

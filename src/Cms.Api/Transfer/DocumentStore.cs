@@ -17,12 +17,14 @@ internal enum Change
 /// <summary>
 /// Writes whole article documents and bundle comments inside a caller's transaction, so one upsert or a whole
 /// import commits (or rolls back) as one. One instance per transaction: it keeps its INSERTs prepared and the
-/// article ids it has seen, because an import runs them hundreds of thousands of times.
+/// article ids it has seen, because an import runs them hundreds of thousands of times. Commit through
+/// <see cref="CommitAsync"/>: new articles' search entries are added in batches, and the last batch goes in there.
 /// </summary>
 internal sealed class DocumentStore(SqliteConnection connection, SqliteTransaction transaction) : IDisposable
 {
     private readonly PreparedCommands prepared = new(connection, transaction);
     private readonly Dictionary<string, long> articleIds = new(StringComparer.Ordinal);
+    private readonly List<long> unindexed = [];
 
     // The comments added so far to the article this store created last: an import lists an article's comments right
     // after it, and an article created here has no others, so this map answers "is it already there?" for them
@@ -53,23 +55,15 @@ internal sealed class DocumentStore(SqliteConnection connection, SqliteTransacti
 
     private const string DeleteParts = "DELETE FROM pull_quotes WHERE article_id = @Id; DELETE FROM sections WHERE article_id = @Id";
 
-    // See migrations 0005-0007: the search triggers stand aside while a document is written, and the writer updates
-    // the article's search entry once, when the article and its sections are in. The index reads its text from the
-    // articles_search view, and must be told the exact text it indexed when an entry leaves it: an existing article's
-    // entry is removed before anything of it changes.
+    // Replacing an existing article's document: its entry leaves the search index first, while the view still shows the
+    // text that was indexed (see Articles/SearchIndex.cs); the section triggers stand aside while search_deferred has a
+    // row (migration 0005), and the entry goes back once the new text is in.
     private const string DeferSearch = "INSERT OR IGNORE INTO search_deferred (id) VALUES (1)";
 
-    private const string UnindexArticle = """
-        INSERT INTO articles_fts (articles_fts, rowid, title, standfirst, byline, headings, bodies)
-        SELECT 'delete', id, title, standfirst, byline, headings, bodies FROM articles_search
-        WHERE id = @Id AND EXISTS (SELECT 1 FROM articles_fts_docsize WHERE id = @Id)
-        """;
+    private const string IndexArticle = "DELETE FROM search_deferred; " + SearchIndex.Add;
 
-    private const string IndexArticle = """
-        DELETE FROM search_deferred;
-        INSERT INTO articles_fts (rowid, title, standfirst, byline, headings, bodies)
-        SELECT id, title, standfirst, byline, headings, bodies FROM articles_search WHERE id = @Id
-        """;
+    // New articles' entries are added this many at a time, in one statement (see SearchIndex.AddMany).
+    private const int IndexBatch = 1000;
 
     private const string InsertSection = """
         INSERT INTO sections (article_id, position, heading, body, created_at, updated_at, version)
@@ -105,7 +99,6 @@ internal sealed class DocumentStore(SqliteConnection connection, SqliteTransacti
 
         if (FindArticleId(slug) is null)
         {
-            prepared.Execute(DeferSearch);
             var id = prepared.Insert(
                 InsertArticle,
                 ("@Slug", slug),
@@ -121,7 +114,12 @@ internal sealed class DocumentStore(SqliteConnection connection, SqliteTransacti
             newestCreatedArticle = id;
             newestArticleComments.Clear();
             InsertParts(id, sections, quotes, now);
-            prepared.Execute(IndexArticle, ("@Id", id));
+            unindexed.Add(id);
+            if (unindexed.Count == IndexBatch)
+            {
+                IndexNewArticles();
+            }
+
             return (Change.Created, id);
         }
 
@@ -137,7 +135,7 @@ internal sealed class DocumentStore(SqliteConnection connection, SqliteTransacti
             return (Change.Unchanged, existing.Id);
         }
 
-        prepared.Execute(UnindexArticle, ("@Id", existing.Id));
+        prepared.Execute(SearchIndex.Remove, ("@Id", existing.Id));
         prepared.Execute(DeferSearch);
         await connection.ExecuteAsync(UpdateArticle, new
         {
@@ -201,6 +199,22 @@ internal sealed class DocumentStore(SqliteConnection connection, SqliteTransacti
         }
 
         return (Change.Created, newId);
+    }
+
+    /// <summary>Adds the search entries still owed to new articles, and commits: the only way a writer should commit.</summary>
+    public async Task CommitAsync(CancellationToken cancellationToken)
+    {
+        IndexNewArticles();
+        await transaction.CommitAsync(cancellationToken);
+    }
+
+    private void IndexNewArticles()
+    {
+        if (unindexed.Count > 0)
+        {
+            prepared.Execute(SearchIndex.AddMany, ("@Ids", "[" + string.Join(',', unindexed) + "]"));
+            unindexed.Clear();
+        }
     }
 
     public bool ArticleExists(string slug) => FindArticleId(slug) is not null;

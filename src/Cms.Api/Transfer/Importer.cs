@@ -106,7 +106,7 @@ internal sealed class Importer(
         }
         else
         {
-            await transaction.CommitAsync(cancellationToken);
+            await documents.CommitAsync(cancellationToken);
             publisher.Wake();
         }
 

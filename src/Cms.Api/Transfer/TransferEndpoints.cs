@@ -74,7 +74,7 @@ public static class TransferEndpoints
             await using var transaction = CmsDatabase.BeginWrite(connection);
             using var documents = new DocumentStore(connection, transaction);
             (change, _) = await documents.UpsertAsync(slug, withSlug, Timestamps.Now(clock));
-            await transaction.CommitAsync(cancellationToken);
+            await documents.CommitAsync(cancellationToken);
         }
 
         publisher.Wake();

@@ -133,4 +133,33 @@ public sealed class SearchIndexTests : ApiTest
         await AssertIndexMatchesText("a rolled-back import");
         Assert.That((await Titles("dawn"), await Titles("hourly")), Is.EqualTo((Array.Empty<string>(), new[] { "Ferry timetable" })));
     }
+
+    [Test]
+    public async Task An_import_indexes_new_articles_in_batches_and_updates_in_between()
+    {
+        // New articles' entries go in 1,000 at a time (Transfer/DocumentStore.cs): 2,345 make two full batches and a
+        // last one at commit, with an update of an existing article in the middle of the second.
+        await Expect(await Editor.PutAsync("/api/v1/articles/by-slug/harbour", Json(new
+        {
+            title = "Harbour",
+            status = "published",
+            sections = new[] { new { body = "Moorings full." } },
+        })), HttpStatusCode.Created);
+        var lines = new List<string>();
+        for (var i = 1; i <= 2345; i++)
+        {
+            lines.Add($$"""{"slug":"batch-{{i}}","title":"Batch {{i}}","status":"published","sections":[{"body":"Word tag{{i}}."}]}""");
+            if (i == 1500)
+            {
+                lines.Add("""{"slug":"harbour","title":"Harbour","status":"published","sections":[{"body":"Moorings free."}]}""");
+            }
+        }
+
+        var content = new StringContent(string.Join('\n', lines), System.Text.Encoding.UTF8, "application/x-ndjson");
+        await Expect(await Editor.PostAsync("/api/v1/import", content), HttpStatusCode.OK);
+        await AssertIndexMatchesText("an import of more than one batch");
+        Assert.That(
+            (await Titles("tag1"), await Titles("tag1000"), await Titles("tag1001"), await Titles("tag2345"), await Titles("full"), await Titles("free")),
+            Is.EqualTo((new[] { "Batch 1" }, new[] { "Batch 1000" }, new[] { "Batch 1001" }, new[] { "Batch 2345" }, Array.Empty<string>(), new[] { "Harbour" })));
+    }
 }
