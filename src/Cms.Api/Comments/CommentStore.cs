@@ -62,15 +62,17 @@ internal readonly record struct CommentCreateResult(CommentCreateOutcome Outcome
 
 internal sealed class CommentStore(CmsDatabase database, TimeProvider clock)
 {
-    private const string LatestFromSender = """
+    // Both rules compare a post with what readers posted through the API: imported comments are history, and the
+    // partial indexes these lookups use leave them out (migration 0009).
+    internal const string LatestFromSender = """
         SELECT MAX(created_at) FROM comments
-        WHERE (@ClientIp IS NOT NULL AND client_ip = @ClientIp) OR (@Email IS NOT NULL AND email = @Email)
+        WHERE (@ClientIp IS NOT NULL AND client_ip = @ClientIp) OR (@Email IS NOT NULL AND email = @Email AND imported IS NULL)
         """;
 
-    private const string DuplicateExists = """
+    internal const string DuplicateExists = """
         SELECT EXISTS (SELECT 1 FROM comments
-        WHERE article_id = @ArticleId AND body_hash = @BodyHash AND created_at >= @Since AND parent_id IS @ParentId AND body = @Body
-          AND (name = @Name OR (@Email IS NOT NULL AND email = @Email)))
+        WHERE article_id = @ArticleId AND body_hash = @BodyHash AND created_at >= @Since AND imported IS NULL
+          AND parent_id IS @ParentId AND body = @Body AND (name = @Name OR (@Email IS NOT NULL AND email = @Email)))
         """;
 
     internal const string Columns = """

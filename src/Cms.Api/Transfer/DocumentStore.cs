@@ -83,8 +83,8 @@ internal sealed class DocumentStore(SqliteConnection connection, SqliteTransacti
     private const string SelectArticleId = "SELECT id FROM articles WHERE slug = @Slug";
 
     private const string InsertComment = """
-        INSERT INTO comments (article_id, parent_id, name, email, website, body, body_hash, status, created_at, updated_at, version)
-        VALUES (@ArticleId, @ParentId, @Name, @Email, @Website, @Body, @BodyHash, @Status, @CreatedAt, @CreatedAt, 1)
+        INSERT INTO comments (article_id, parent_id, name, email, website, body, body_hash, status, created_at, updated_at, version, imported)
+        VALUES (@ArticleId, @ParentId, @Name, @Email, @Website, @Body, @BodyHash, @Status, @CreatedAt, @CreatedAt, 1, 1)
         """;
 
     /// <summary>Creates the article, replaces it when anything differs, or leaves it alone (no version bump) when identical.</summary>

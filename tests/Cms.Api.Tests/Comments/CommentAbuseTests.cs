@@ -1,3 +1,6 @@
+using Cms.Api.Comments;
+using Microsoft.Data.Sqlite;
+
 namespace Cms.Api.Tests.Comments;
 
 /// <summary>The comment form is open to the internet: honeypot, duplicates, flood control, rate limit, links, control characters.</summary>
@@ -68,6 +71,43 @@ public sealed class CommentAbuseTests : ApiTest
             Assert.That(otherReader.StatusCode, Is.EqualTo(HttpStatusCode.Created));
             Assert.That(later.StatusCode, Is.EqualTo(HttpStatusCode.Created));
         });
+    }
+
+    [Test]
+    public async Task Imported_comments_are_history_to_flood_control_and_duplicate_detection()
+    {
+        var slug = (string)(await Body(await Editor.GetAsync($"/api/v1/articles/{articleId}")))["slug"]!;
+        var bundle = new { comments = new[] { new { article = slug, name = "Ann", email = "ann@example.org", body = "Well said.", status = "approved" } } };
+        await Expect(await Editor.PostAsync("/api/v1/import", Json(bundle)), HttpStatusCode.OK);
+
+        // Had "Well said." been posted through the API just now, the same e-mail address would be 429 for 15 seconds
+        // and the same text from Ann 409 for a day.
+        await Expect(await Post(new { name = "Ann", email = "ann@example.org", body = "Still true." }, "203.0.113.1"), HttpStatusCode.Created);
+        Factory.Clock.Advance(TimeSpan.FromSeconds(20));
+        await Expect(await Post(new { name = "Ann", body = "Well said." }, "203.0.113.2"), HttpStatusCode.Created);
+    }
+
+    // The partial indexes of migration 0009 serve a lookup only when its WHERE implies theirs; without them each post
+    // would read every comment of the article, or of the whole site.
+    [TestCase(CommentStore.LatestFromSender, new[] { "ix_comments_client_ip", "ix_comments_email" })]
+    [TestCase(CommentStore.DuplicateExists, new[] { "ix_comments_duplicates" })]
+    public async Task Flood_and_duplicate_lookups_use_their_indexes(string sql, string[] indexes)
+    {
+        await using var connection = new SqliteConnection($"Data Source={Factory.DatabasePath};Pooling=False");
+        await connection.OpenAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = "EXPLAIN QUERY PLAN " + sql;
+        var plan = new List<string>();
+        await using (var reader = await command.ExecuteReaderAsync())
+        {
+            while (await reader.ReadAsync())
+            {
+                plan.Add(reader.GetString(3));
+            }
+        }
+
+        Assert.That(plan, Has.None.StartsWith("SCAN comments"), string.Join("; ", plan));
+        Assert.That(indexes, Is.All.Matches<string>(index => plan.Any(step => step.Contains($"INDEX {index} ", StringComparison.Ordinal))), string.Join("; ", plan));
     }
 
     [Test]
