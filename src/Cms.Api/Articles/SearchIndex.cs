@@ -23,8 +23,8 @@ internal static class SearchIndex
 
     /// <summary>
     /// Puts the entries of the articles in @Ids (a JSON array) in, in one statement. FTS5 writes its pending terms to
-    /// disk at the start of every statement that writes it, so adding entries one statement at a time makes one
-    /// small segment per article and a lot of merging later.
+    /// disk whenever SQLite opens a statement savepoint, which it does around statements like this one: an entry per
+    /// statement made one small segment per article, and a lot of merging later (bench/README.md, sixth session).
     /// </summary>
     public const string AddMany = """
         INSERT INTO articles_fts (rowid, title, standfirst, byline, headings, bodies)
