@@ -66,7 +66,7 @@ internal static class IdempotencyMiddleware
             if (stored is not null)
             {
                 await transaction.RollbackAsync(context.RequestAborted);
-                await ReplayAsync(context, stored, await SHA256.HashDataAsync(context.Request.Body, context.RequestAborted));
+                await ReplayAsync(context, stored);
                 return;
             }
 
@@ -122,24 +122,25 @@ internal static class IdempotencyMiddleware
         await buffer.CopyToAsync(original, context.RequestAborted);
     });
 
-    private static async Task ReplayAsync(HttpContext context, StoredResponse stored, byte[] hash)
+    private static async Task ReplayAsync(HttpContext context, StoredResponse stored)
     {
-        // While the first request runs its body's hash is not known yet: any retry is told to wait.
-        if (stored.Status != 0 && !CryptographicOperations.FixedTimeEquals(stored.RequestHash, hash))
-        {
-            await Results.Problem(
-                statusCode: StatusCodes.Status422UnprocessableEntity,
-                title: "Idempotency-Key reused.",
-                detail: "This Idempotency-Key was already used for a different request body. Use a new key for a new request.").ExecuteAsync(context);
-            return;
-        }
-
+        // While the first request runs its body's hash is not known yet: any retry is told to wait, unread.
         if (stored.Status == 0)
         {
             await Results.Problem(
                 statusCode: StatusCodes.Status409Conflict,
                 title: "Request in progress.",
                 detail: "A request with this Idempotency-Key is still being processed. Retry in a moment.").ExecuteAsync(context);
+            return;
+        }
+
+        var hash = await SHA256.HashDataAsync(context.Request.Body, context.RequestAborted);
+        if (!CryptographicOperations.FixedTimeEquals(stored.RequestHash, hash))
+        {
+            await Results.Problem(
+                statusCode: StatusCodes.Status422UnprocessableEntity,
+                title: "Idempotency-Key reused.",
+                detail: "This Idempotency-Key was already used for a different request body. Use a new key for a new request.").ExecuteAsync(context);
             return;
         }
 
