@@ -83,7 +83,7 @@ public sealed class CmsFactory : WebApplicationFactory<Program>
     public void DeleteDatabase()
     {
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-        foreach (var suffix in new[] { "", "-wal", "-shm" })
+        foreach (var suffix in new[] { "", "-wal", "-shm", "-search", "-search-wal", "-search-shm" })
         {
             File.Delete(DatabasePath + suffix);
         }

@@ -13,7 +13,7 @@ public static class ArticleEndpoints
 
     public static IEndpointRouteBuilder MapArticles(this IEndpointRouteBuilder routes)
     {
-        var group = routes.MapGroup("/api/v1/articles").WithTags("Articles");
+        var group = routes.MapGroup("/api/v1/articles").WithTags("Articles").CatchUpSearchIndexAfterWrites();
 
         group.MapGet("", ListArticles)
             .WithName(nameof(ListArticles))

@@ -75,7 +75,7 @@ internal sealed class ArticleListReader(CmsDatabase database)
         var from = "articles a";
         if (query.Search is not null)
         {
-            from += " JOIN articles_fts ON articles_fts.rowid = a.id";
+            from += $" JOIN {SearchIndex.Schema}.articles_fts ON articles_fts.rowid = a.id";
             filters.Append(" AND articles_fts MATCH @Search");
         }
 
@@ -104,7 +104,7 @@ internal sealed class ArticleListReader(CmsDatabase database)
         var keyset = query.Paging.After is null
             ? string.Empty
             : $" AND ({sort.KeySql}, a.id) {(sort.Descending ? "<" : ">")} ({sort.CursorKeySql}, @CursorId)";
-        string page, pageIds;
+        string page, pageIds, prepare = string.Empty;
         if (query.Search is null)
         {
             page = $"""
@@ -117,25 +117,33 @@ internal sealed class ArticleListReader(CmsDatabase database)
         }
         else
         {
-            // Ranking touches every match; only ids and keys go through that sort. The page's columns and its
-            // snippets (a second, rowid-bound FTS lookup) are then read for the 20-odd rows of the page alone.
-            pageIds = $"""
+            // Ranking touches every match; only ids and keys go through that sort, once, into the connection's temporary
+            // search_page table. The index keeps no text (migration 0010), so the page's stored text is tokenized again
+            // into the temporary snippet_text table, and the snippets are cut there: 20-odd articles, not the archive.
+            prepare = $"""
+                {SearchIndex.CreateSnippetSource}
+                DELETE FROM temp.search_page;
+                INSERT INTO temp.search_page (id, score, sort_key)
                 SELECT a.id, {ArticleSort.Relevance.KeySql} AS score, {sort.KeySql} AS sort_key FROM {from}
                 WHERE 1 = 1{filters}{keyset}
                 ORDER BY {sort.KeySql} {direction}, a.id {direction}
-                LIMIT @Fetch OFFSET @Offset
+                LIMIT @Fetch OFFSET @Offset;
+                DELETE FROM temp.snippet_text;
+                INSERT INTO temp.snippet_text (rowid, {SearchIndex.Columns})
+                SELECT id, {SearchIndex.Columns} FROM articles_search WHERE id IN (SELECT id FROM temp.search_page);
+
                 """;
+            pageIds = "SELECT id FROM temp.search_page";
             page = $"""
-                WITH hits AS ({pageIds})
                 SELECT {ArticleStore.Columns}, hits.score AS score, hits.sort_key AS sort_key,
-                    (SELECT snippet(articles_fts, -1, char({(int)MarkStart}), char({(int)MarkEnd}), '…', 24)
-                     FROM articles_fts WHERE articles_fts MATCH @Search AND rowid = a.id) AS snippet
-                FROM hits JOIN articles a ON a.id = hits.id
+                    (SELECT snippet(snippet_text, -1, char({(int)MarkStart}), char({(int)MarkEnd}), '…', 24)
+                     FROM temp.snippet_text WHERE snippet_text MATCH @Search AND rowid = a.id) AS snippet
+                FROM temp.search_page hits JOIN articles a ON a.id = hits.id
                 ORDER BY hits.sort_key {direction}, a.id {direction}
                 """;
         }
 
-        var statements = new List<string> { page };
+        var statements = new List<string> { prepare + page };
         if (query.Paging.Count)
         {
             statements.Add($"SELECT COUNT(*) FROM {from} WHERE 1 = 1{filters}");
@@ -166,7 +174,9 @@ internal sealed class ArticleListReader(CmsDatabase database)
 
         try
         {
-            await using var connection = await database.OpenAsync(cancellationToken);
+            await using var connection = query.Search is null
+                ? await database.OpenAsync(cancellationToken)
+                : await database.OpenSearchReaderAsync(cancellationToken);
             await using var results = await connection.QueryMultipleAsync(string.Join(";\n", statements), parameters);
             var rows = (await results.ReadAsync<ArticleRow>()).AsList();
             long? total = query.Paging.Count ? await results.ReadSingleAsync<long>() : null;

@@ -238,7 +238,7 @@ internal sealed class ArticleStore(CmsDatabase database, TimeProvider clock)
             CommentsOpen = request.CommentsOpen ?? true,
             Now = now,
         }, transaction);
-        await connection.ExecuteAsync(SearchIndex.Add, new { Id = id }, transaction);
+        await connection.ExecuteAsync(SearchIndex.RecordChange, new { Id = id }, transaction);
         var row = await connection.QuerySingleAsync<ArticleRow>(SelectById, new { Id = id }, transaction);
         await transaction.CommitAsync(cancellationToken);
         return (ArticleWriteOutcome.Saved, row);

@@ -1,34 +1,52 @@
 namespace Cms.Api.Articles;
 
 /// <summary>
-/// The statements that put an article's entry into the full-text index and take it out. The index (migration 0007)
-/// reads its text through the articles_search view and must be given exactly the text it indexed when an entry
-/// leaves it: <see cref="Remove"/> runs before anything of the article changes, <see cref="Add"/> after.
-/// Triggers do this for edits and deletes; code that adds articles or sections calls these itself (migration 0008).
+/// The full-text index's statements. The index lives in its own file (migration 0010), attached to a reading connection
+/// as <see cref="Schema"/> and written only by <see cref="SearchIndexer"/>. What it must index is recorded in this
+/// database's search_changes log, in the transaction of the change: triggers record edits and deletes, and the code
+/// that adds articles and sections records them with <see cref="RecordChange"/> or <see cref="RecordChanges"/>.
 /// </summary>
 internal static class SearchIndex
 {
-    /// <summary>Takes article @Id's entry out, if it has one.</summary>
-    public const string Remove = """
-        INSERT INTO articles_fts (articles_fts, rowid, title, standfirst, byline, headings, bodies)
-        SELECT 'delete', id, title, standfirst, byline, headings, bodies FROM articles_search
-        WHERE id = @Id AND EXISTS (SELECT 1 FROM articles_fts_docsize WHERE id = @Id)
-        """;
+    public const string Schema = "search";
 
-    /// <summary>Puts article @Id's entry in, from its current text.</summary>
-    public const string Add = """
-        INSERT INTO articles_fts (rowid, title, standfirst, byline, headings, bodies)
-        SELECT id, title, standfirst, byline, headings, bodies FROM articles_search WHERE id = @Id
+    /// <summary>Records that article @Id's searchable text changed.</summary>
+    public const string RecordChange = "INSERT INTO search_changes (article_id) VALUES (@Id)";
+
+    /// <summary>Records the articles in @Ids (a JSON array), in one statement.</summary>
+    public const string RecordChanges = "INSERT INTO search_changes (article_id) SELECT value FROM json_each(@Ids)";
+
+    /// <summary>The last change recorded so far (0 for none).</summary>
+    public const string LastChange = "SELECT COALESCE(MAX(id), 0) FROM search_changes";
+
+    /// <summary>
+    /// The index's file. Contentless (it keeps no copy of the text; snippets are cut from the stored text), and
+    /// contentless_delete so that an entry can leave it by id alone.
+    /// </summary>
+    public const string CreateFile = """
+        PRAGMA journal_mode = WAL;
+        CREATE VIRTUAL TABLE IF NOT EXISTS articles_fts USING fts5 (
+            title, standfirst, byline, headings, bodies,
+            content = '', contentless_delete = 1,
+            tokenize = 'unicode61 remove_diacritics 2'
+        );
+        CREATE TABLE IF NOT EXISTS search_state (
+            id INTEGER PRIMARY KEY CHECK (id = 1),
+            source TEXT NOT NULL,   -- search_source.token of the database this file indexes
+            applied INTEGER NOT NULL -- the last search_changes id reflected here
+        );
         """;
 
     /// <summary>
-    /// Puts the entries of the articles in @Ids (a JSON array) in, in one statement. FTS5 writes its pending terms to
-    /// disk whenever SQLite opens a statement savepoint, which it does around statements like this one: an entry per
-    /// statement made one small segment per article, and a lot of merging later (bench/README.md, sixth session).
+    /// A reading connection's page of hits, and its snippet source: their text, tokenized like the index. Created when
+    /// missing by every search, because changing a connection's temp_store (an import does) drops temporary tables.
     /// </summary>
-    public const string AddMany = """
-        INSERT INTO articles_fts (rowid, title, standfirst, byline, headings, bodies)
-        SELECT id, title, standfirst, byline, headings, bodies FROM articles_search
-        WHERE id IN (SELECT value FROM json_each(@Ids))
+    public const string CreateSnippetSource = """
+        CREATE VIRTUAL TABLE IF NOT EXISTS temp.snippet_text USING fts5 (
+            title, standfirst, byline, headings, bodies, tokenize = 'unicode61 remove_diacritics 2'
+        );
+        CREATE TEMP TABLE IF NOT EXISTS search_page (id INTEGER PRIMARY KEY, score, sort_key);
         """;
+
+    public const string Columns = "title, standfirst, byline, headings, bodies";
 }

@@ -26,6 +26,9 @@ public static class CmsApplication
         services.AddSingleton<Migrator>();
         services.AddSingleton<ApiKeyRegistry>();
         services.AddHostedService<DatabaseStartup>();
+        // After DatabaseStartup: the indexer reads the migrated database when it starts.
+        services.AddSingleton<SearchIndexer>();
+        services.AddHostedService(provider => provider.GetRequiredService<SearchIndexer>());
         // After DatabaseStartup: its first pass needs the migrated schema.
         services.AddSingleton<ScheduledPublisher>();
         services.AddHostedService(provider => provider.GetRequiredService<ScheduledPublisher>());

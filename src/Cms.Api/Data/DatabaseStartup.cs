@@ -13,6 +13,7 @@ namespace Cms.Api.Data;
 internal sealed class DatabaseStartup(
     Migrator migrator,
     CmsDatabase database,
+    Articles.SearchIndexer search,
     ApiKeyRegistry keys,
     IOptions<CmsOptions> options,
     IHostEnvironment environment,
@@ -38,7 +39,7 @@ internal sealed class DatabaseStartup(
 
         if (options.Value.SeedDemoContent ?? environment.IsDevelopment())
         {
-            await DemoContent.SeedIfEmptyAsync(database, clock, cancellationToken);
+            await DemoContent.SeedIfEmptyAsync(database, search, clock, cancellationToken);
         }
 
         lifetime.ApplicationStarted.Register(() => Announce(generatedKey));

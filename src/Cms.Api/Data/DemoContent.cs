@@ -24,7 +24,7 @@ internal static class DemoContent
         ("What happens next", "Engineers will inspect the quay wall next week. A public meeting on the flood defence plan is set for 4 December at the town hall."),
     ];
 
-    public static async Task SeedIfEmptyAsync(CmsDatabase database, TimeProvider clock, CancellationToken cancellationToken)
+    public static async Task SeedIfEmptyAsync(CmsDatabase database, SearchIndexer search, TimeProvider clock, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenWriterAsync(cancellationToken);
         await using var transaction = CmsDatabase.BeginWrite(connection);
@@ -34,7 +34,7 @@ internal static class DemoContent
         }
 
         var now = Timestamps.Now(clock);
-        using var documents = new DocumentStore(connection, transaction);
+        using var documents = new DocumentStore(connection, transaction, search);
         await documents.UpsertAsync(Slug, new ArticleDocument
         {
             Slug = Slug,

@@ -9,8 +9,8 @@ public static class SectionEndpoints
 {
     public static IEndpointRouteBuilder MapSections(this IEndpointRouteBuilder routes)
     {
-        var byArticle = routes.MapGroup("/api/v1/articles/{article}/sections").WithTags("Sections");
-        var sections = routes.MapGroup("/api/v1/sections").WithTags("Sections");
+        var byArticle = routes.MapGroup("/api/v1/articles/{article}/sections").WithTags("Sections").CatchUpSearchIndexAfterWrites();
+        var sections = routes.MapGroup("/api/v1/sections").WithTags("Sections").CatchUpSearchIndexAfterWrites();
 
         byArticle.MapGet("", ListSections)
             .WithName(nameof(ListSections))

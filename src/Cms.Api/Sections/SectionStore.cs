@@ -97,7 +97,6 @@ internal sealed class SectionStore(CmsDatabase database, TimeProvider clock)
         }
 
         var now = Timestamps.Now(clock);
-        await connection.ExecuteAsync(SearchIndex.Remove, new { Id = articleId }, transaction);
         await ShiftAsync(connection, transaction, articleId, position, int.MaxValue, +1, now);
         var id = await connection.ExecuteScalarAsync<long>(Insert, new
         {
@@ -107,7 +106,7 @@ internal sealed class SectionStore(CmsDatabase database, TimeProvider clock)
             request.Body,
             Now = now,
         }, transaction);
-        await connection.ExecuteAsync(SearchIndex.Add, new { Id = articleId }, transaction);
+        await connection.ExecuteAsync(SearchIndex.RecordChange, new { Id = articleId }, transaction);
         var row = await connection.QuerySingleAsync<SectionRow>(SelectById, new { Id = id }, transaction);
         await transaction.CommitAsync(cancellationToken);
         return new WriteResult<SectionRow>(row);

@@ -18,13 +18,16 @@ internal enum Change
 /// Writes whole article documents and bundle comments inside a caller's transaction, so one upsert or a whole
 /// import commits (or rolls back) as one. One instance per transaction: it keeps its INSERTs prepared and the
 /// article ids it has seen, because an import runs them hundreds of thousands of times. Commit through
-/// <see cref="CommitAsync"/>: new articles' search entries are added in batches, and the last batch goes in there.
+/// <see cref="CommitAsync"/>: it records the last changes for the search index, commits, and then commits the
+/// search entries, which the indexer has been writing on its own thread meanwhile (<see cref="SearchBatch"/>).
+/// Create it holding the write turn, before writing anything.
 /// </summary>
-internal sealed class DocumentStore(SqliteConnection connection, SqliteTransaction transaction) : IDisposable
+internal sealed class DocumentStore(SqliteConnection connection, SqliteTransaction transaction, SearchIndexer indexer) : IDisposable
 {
     private readonly PreparedCommands prepared = new(connection, transaction);
+    private readonly SearchBatch search = indexer.BeginBatch();
     private readonly Dictionary<string, long> articleIds = new(StringComparer.Ordinal);
-    private readonly List<long> unindexed = [];
+    private readonly List<long> unrecorded = [];
 
     // The comments added so far to the article this store created last: an import lists an article's comments right
     // after it, and an article created here has no others, so this map answers "is it already there?" for them
@@ -55,15 +58,13 @@ internal sealed class DocumentStore(SqliteConnection connection, SqliteTransacti
 
     private const string DeleteParts = "DELETE FROM pull_quotes WHERE article_id = @Id; DELETE FROM sections WHERE article_id = @Id";
 
-    // Replacing an existing article's document: its entry leaves the search index first, while the view still shows the
-    // text that was indexed (see Articles/SearchIndex.cs); the section triggers stand aside while search_deferred has a
-    // row (migration 0005), and the entry goes back once the new text is in.
-    private const string DeferSearch = "INSERT OR IGNORE INTO search_deferred (id) VALUES (1)";
+    // A replaced document's text as the index must see it: sections in the order they were created (migration 0007).
+    private const string SelectSearchText = $"SELECT id AS Id, {SearchIndex.Columns} FROM articles_search WHERE id = @Id";
 
-    private const string IndexArticle = "DELETE FROM search_deferred; " + SearchIndex.Add;
+    private const string PruneChanges = "DELETE FROM search_changes WHERE id <= @Applied";
 
-    // New articles' entries are added this many at a time, in one statement (see SearchIndex.AddMany).
-    private const int IndexBatch = 1000;
+    // New articles' changes are recorded this many at a time, in one statement (SearchIndex.RecordChanges).
+    private const int RecordBatch = 1000;
 
     private const string InsertSection = """
         INSERT INTO sections (article_id, position, heading, body, created_at, updated_at, version)
@@ -114,10 +115,20 @@ internal sealed class DocumentStore(SqliteConnection connection, SqliteTransacti
             newestCreatedArticle = id;
             newestArticleComments.Clear();
             InsertParts(id, sections, quotes, now);
-            unindexed.Add(id);
-            if (unindexed.Count == IndexBatch)
+            // The view's text, built from the document: headings without the missing ones, both joined by newlines.
+            search.Put(
+                new SearchIndexer.TextRow(
+                    id,
+                    document.Title,
+                    document.Standfirst,
+                    document.Byline,
+                    string.Join('\n', sections.Where(s => s.Heading is not null).Select(s => s.Heading)),
+                    string.Join('\n', sections.Select(s => s.Body))),
+                replaces: false);
+            unrecorded.Add(id);
+            if (unrecorded.Count == RecordBatch)
             {
-                IndexNewArticles();
+                RecordNewArticles();
             }
 
             return (Change.Created, id);
@@ -135,8 +146,6 @@ internal sealed class DocumentStore(SqliteConnection connection, SqliteTransacti
             return (Change.Unchanged, existing.Id);
         }
 
-        prepared.Execute(SearchIndex.Remove, ("@Id", existing.Id));
-        prepared.Execute(DeferSearch);
         await connection.ExecuteAsync(UpdateArticle, new
         {
             existing.Id,
@@ -155,7 +164,8 @@ internal sealed class DocumentStore(SqliteConnection connection, SqliteTransacti
             InsertParts(existing.Id, sections, quotes, now);
         }
 
-        prepared.Execute(IndexArticle, ("@Id", existing.Id));
+        prepared.Execute(SearchIndex.RecordChange, ("@Id", existing.Id));
+        search.Put(SearchIndexer.TextRow.ReadAll(connection, transaction, SelectSearchText, ("@Id", existing.Id)).Single(), replaces: true);
 
         return (Change.Updated, existing.Id);
     }
@@ -201,19 +211,25 @@ internal sealed class DocumentStore(SqliteConnection connection, SqliteTransacti
         return (Change.Created, newId);
     }
 
-    /// <summary>Adds the search entries still owed to new articles, and commits: the only way a writer should commit.</summary>
+    /// <summary>
+    /// Records the last new articles' changes, commits, then commits their search entries: the only way a writer should
+    /// commit. Returns once searches find what was written.
+    /// </summary>
     public async Task CommitAsync(CancellationToken cancellationToken)
     {
-        IndexNewArticles();
+        RecordNewArticles();
+        prepared.Execute(PruneChanges, ("@Applied", indexer.Applied)); // what the index has applied is kept no longer
+        var upTo = prepared.ScalarLong(SearchIndex.LastChange) ?? 0;
         await transaction.CommitAsync(cancellationToken);
+        await search.CommitAsync(upTo);
     }
 
-    private void IndexNewArticles()
+    private void RecordNewArticles()
     {
-        if (unindexed.Count > 0)
+        if (unrecorded.Count > 0)
         {
-            prepared.Execute(SearchIndex.AddMany, ("@Ids", "[" + string.Join(',', unindexed) + "]"));
-            unindexed.Clear();
+            prepared.Execute(SearchIndex.RecordChanges, ("@Ids", "[" + string.Join(',', unrecorded) + "]"));
+            unrecorded.Clear();
         }
     }
 
@@ -263,5 +279,9 @@ internal sealed class DocumentStore(SqliteConnection connection, SqliteTransacti
         }
     }
 
-    public void Dispose() => prepared.Dispose();
+    public void Dispose()
+    {
+        search.Dispose();
+        prepared.Dispose();
+    }
 }

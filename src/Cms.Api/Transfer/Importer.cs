@@ -18,7 +18,8 @@ namespace Cms.Api.Transfer;
 internal sealed class Importer(
     CmsDatabase database,
     TimeProvider clock,
-    ScheduledPublisher publisher)
+    ScheduledPublisher publisher,
+    SearchIndexer search)
 {
     /// <summary>More problems than this are summarised, so a broken 50,000-line file gives a readable answer.</summary>
     public const int MaxReportedErrors = 200;
@@ -35,7 +36,7 @@ internal sealed class Importer(
         // spill them constantly. Larger for this run only (the connection goes back to the pool afterwards).
         using var cache = new BulkPageCache(connection);
         await using var transaction = CmsDatabase.BeginWrite(connection);
-        using var documents = new DocumentStore(connection, transaction);
+        using var documents = new DocumentStore(connection, transaction, search);
         var now = Timestamps.Now(clock);
 
         await foreach (var (item, validation) in ReadAheadAsync(items, cancellationToken))

@@ -54,7 +54,7 @@ public static class TransferEndpoints
 
     internal static async Task<IResult> UpsertArticle(
         string slug, ArticleDocument document, HttpContext context, CmsDatabase database, ArticleStore articles,
-        ScheduledPublisher publisher, TimeProvider clock, CancellationToken cancellationToken)
+        ScheduledPublisher publisher, SearchIndexer search, TimeProvider clock, CancellationToken cancellationToken)
     {
         if (document.Slug is not null && document.Slug != slug)
         {
@@ -72,7 +72,7 @@ public static class TransferEndpoints
         await using (var connection = await database.OpenWriterAsync(cancellationToken))
         {
             await using var transaction = CmsDatabase.BeginWrite(connection);
-            using var documents = new DocumentStore(connection, transaction);
+            using var documents = new DocumentStore(connection, transaction, search);
             (change, _) = await documents.UpsertAsync(slug, withSlug, Timestamps.Now(clock));
             await documents.CommitAsync(cancellationToken);
         }
