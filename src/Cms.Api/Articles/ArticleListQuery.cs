@@ -133,12 +133,13 @@ internal sealed class ArticleListReader(CmsDatabase database)
                 SELECT id, {SearchIndex.Columns} FROM articles_search WHERE id IN (SELECT id FROM temp.search_page);
 
                 """;
+            // CROSS JOIN: the page drives. SQLite has no statistics for the temporary table and would otherwise scan the articles.
             pageIds = "SELECT id FROM temp.search_page";
             page = $"""
                 SELECT {ArticleStore.Columns}, hits.score AS score, hits.sort_key AS sort_key,
                     (SELECT snippet(snippet_text, -1, char({(int)MarkStart}), char({(int)MarkEnd}), '…', 24)
                      FROM temp.snippet_text WHERE snippet_text MATCH @Search AND rowid = a.id) AS snippet
-                FROM temp.search_page hits JOIN articles a ON a.id = hits.id
+                FROM temp.search_page hits CROSS JOIN articles a ON a.id = hits.id
                 ORDER BY hits.sort_key {direction}, a.id {direction}
                 """;
         }

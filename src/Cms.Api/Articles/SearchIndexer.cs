@@ -21,8 +21,9 @@ namespace Cms.Api.Articles;
 /// </summary>
 public sealed class SearchIndexer(CmsDatabase database, ILogger<SearchIndexer> logger) : IHostedService, IDisposable
 {
-    // Bounded so that an import cannot run ahead of the indexer by more than this many articles' text.
-    private readonly BlockingCollection<Work> queue = new(boundedCapacity: 2048);
+    // Bounded so that an import cannot run ahead of the indexer by more than this many hand-overs (of up to
+    // DocumentStore's 256 articles each).
+    private readonly BlockingCollection<Work> queue = new(boundedCapacity: 16);
     private readonly Lock startLock = new();
     private Thread? thread;
     private SqliteConnection? index;
@@ -195,12 +196,16 @@ public sealed class SearchIndexer(CmsDatabase database, ILogger<SearchIndexer> l
                 batchFailed = false;
                 break;
             case BatchEntry entry when !batchFailed:
-                if (entry.Replaces)
+                foreach (var text in entry.Texts)
                 {
-                    batchWrites!.Execute(Remove, ("@Id", entry.Id));
+                    if (entry.Replaces)
+                    {
+                        batchWrites!.Execute(Remove, ("@Id", text.Id));
+                    }
+
+                    Put(batchWrites!, text);
                 }
 
-                Put(batchWrites!, entry.Text);
                 break;
             case BatchEntry:
                 break;
@@ -437,7 +442,7 @@ public sealed class SearchIndexer(CmsDatabase database, ILogger<SearchIndexer> l
 
     private sealed record BatchOpen : Work;
 
-    internal sealed record BatchEntry(long Id, bool Replaces, TextRow Text) : Work;
+    internal sealed record BatchEntry(IReadOnlyList<TextRow> Texts, bool Replaces) : Work;
 
     // UpTo: the last change the database committed with the batch; null when it rolled back.
     private sealed record BatchClose(long? UpTo, TaskCompletionSource Done) : Work;
@@ -451,8 +456,8 @@ internal sealed class SearchBatch(SearchIndexer indexer) : IDisposable
 {
     private bool closed;
 
-    /// <summary>Queues an article's text; <paramref name="replaces"/> when the index may already hold an entry for it.</summary>
-    public void Put(SearchIndexer.TextRow text, bool replaces) => indexer.Add(new SearchIndexer.BatchEntry(text.Id, replaces, text));
+    /// <summary>Queues articles' text, in order; <paramref name="replaces"/> when the index may already hold their entries.</summary>
+    public void Put(IReadOnlyList<SearchIndexer.TextRow> texts, bool replaces) => indexer.Add(new SearchIndexer.BatchEntry(texts, replaces));
 
     /// <summary>Commits the entries; <paramref name="upTo"/> is the last change the database committed with them.</summary>
     public Task CommitAsync(long upTo)

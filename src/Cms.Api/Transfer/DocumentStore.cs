@@ -28,6 +28,7 @@ internal sealed class DocumentStore(SqliteConnection connection, SqliteTransacti
     private readonly SearchBatch search = indexer.BeginBatch();
     private readonly Dictionary<string, long> articleIds = new(StringComparer.Ordinal);
     private readonly List<long> unrecorded = [];
+    private List<SearchIndexer.TextRow> unsent = [];
 
     // The comments added so far to the article this store created last: an import lists an article's comments right
     // after it, and an article created here has no others, so this map answers "is it already there?" for them
@@ -65,6 +66,10 @@ internal sealed class DocumentStore(SqliteConnection connection, SqliteTransacti
 
     // New articles' changes are recorded this many at a time, in one statement (SearchIndex.RecordChanges).
     private const int RecordBatch = 1000;
+
+    // New articles' text goes to the indexer's thread this many at a time: one hand-over (a thread wake-up) per article
+    // was measurable.
+    private const int SendBatch = 256;
 
     private const string InsertSection = """
         INSERT INTO sections (article_id, position, heading, body, created_at, updated_at, version)
@@ -116,15 +121,17 @@ internal sealed class DocumentStore(SqliteConnection connection, SqliteTransacti
             newestArticleComments.Clear();
             InsertParts(id, sections, quotes, now);
             // The view's text, built from the document: headings without the missing ones, both joined by newlines.
-            search.Put(
-                new SearchIndexer.TextRow(
-                    id,
-                    document.Title,
-                    document.Standfirst,
-                    document.Byline,
-                    string.Join('\n', sections.Where(s => s.Heading is not null).Select(s => s.Heading)),
-                    string.Join('\n', sections.Select(s => s.Body))),
-                replaces: false);
+            unsent.Add(new SearchIndexer.TextRow(
+                id,
+                document.Title,
+                document.Standfirst,
+                document.Byline,
+                string.Join('\n', sections.Where(s => s.Heading is not null).Select(s => s.Heading)),
+                string.Join('\n', sections.Select(s => s.Body))));
+            if (unsent.Count == SendBatch)
+            {
+                SendNewArticles();
+            }
             unrecorded.Add(id);
             if (unrecorded.Count == RecordBatch)
             {
@@ -165,7 +172,8 @@ internal sealed class DocumentStore(SqliteConnection connection, SqliteTransacti
         }
 
         prepared.Execute(SearchIndex.RecordChange, ("@Id", existing.Id));
-        search.Put(SearchIndexer.TextRow.ReadAll(connection, transaction, SelectSearchText, ("@Id", existing.Id)).Single(), replaces: true);
+        SendNewArticles(); // the indexer applies hand-overs in the order of the writes
+        search.Put(SearchIndexer.TextRow.ReadAll(connection, transaction, SelectSearchText, ("@Id", existing.Id)), replaces: true);
 
         return (Change.Updated, existing.Id);
     }
@@ -218,10 +226,20 @@ internal sealed class DocumentStore(SqliteConnection connection, SqliteTransacti
     public async Task CommitAsync(CancellationToken cancellationToken)
     {
         RecordNewArticles();
+        SendNewArticles();
         prepared.Execute(PruneChanges, ("@Applied", indexer.Applied)); // what the index has applied is kept no longer
         var upTo = prepared.ScalarLong(SearchIndex.LastChange) ?? 0;
         await transaction.CommitAsync(cancellationToken);
         await search.CommitAsync(upTo);
+    }
+
+    private void SendNewArticles()
+    {
+        if (unsent.Count > 0)
+        {
+            search.Put(unsent, replaces: false);
+            unsent = [];
+        }
     }
 
     private void RecordNewArticles()

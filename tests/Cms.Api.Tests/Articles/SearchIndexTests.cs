@@ -160,8 +160,9 @@ public sealed class SearchIndexTests : ApiTest
     [Test]
     public async Task An_import_indexes_new_articles_in_batches_and_updates_in_between()
     {
-        // New articles' entries go in 1,000 at a time (Transfer/DocumentStore.cs): 2,345 make two full batches and a
-        // last one at commit, with an update of an existing article in the middle of the second.
+        // New articles' changes are recorded 1,000 at a time and their text handed to the indexer 256 at a time
+        // (Transfer/DocumentStore.cs): 2,345 make full batches and a last one at commit, with an update in between of
+        // an article from before.
         await Expect(await Editor.PutAsync("/api/v1/articles/by-slug/harbour", Json(new
         {
             title = "Harbour",
