@@ -264,11 +264,13 @@ public sealed class SearchIndexer(CmsDatabase database, ILogger<SearchIndexer> l
             return;
         }
 
-        logger.LogInformation("Search index: building {Path} from the stored text", database.SearchPath);
+        logger.LogInformation("Search index: building {Path} from the stored text; searches find part of it until it is done", database.SearchPath);
         Volatile.Write(ref rebuilding, true);
         try
         {
-            Rebuild(connection);
+            var clock = System.Diagnostics.Stopwatch.StartNew();
+            var articles = Rebuild(connection);
+            logger.LogInformation("Search index: {Articles} articles indexed in {Seconds:F1} s", articles, clock.Elapsed.TotalSeconds);
         }
         finally
         {
@@ -279,19 +281,19 @@ public sealed class SearchIndexer(CmsDatabase database, ILogger<SearchIndexer> l
     }
 
     // One read snapshot of the database; the file commits every RebuildCommitEvery articles, and records whose index it is
-    // only at the end, so that a rebuild cut short starts again.
-    private void Rebuild(SqliteConnection connection)
+    // only at the end, so that a rebuild cut short starts again. Returns how many articles it indexed.
+    private long Rebuild(SqliteConnection connection)
     {
         using var snapshot = connection.BeginTransaction(deferred: true);
         var upTo = connection.ExecuteScalar<long>(SearchIndex.LastChange, transaction: snapshot);
         var writing = index!.BeginTransaction(deferred: false);
         var writes = new PreparedCommands(index, writing);
+        var count = 0L;
         try
         {
             index.Execute("DELETE FROM search_state; INSERT INTO articles_fts (articles_fts) VALUES ('delete-all')", transaction: writing);
             using (var reader = connection.ExecuteReader(SelectAllText, transaction: snapshot))
             {
-                var count = 0;
                 while (reader.Read())
                 {
                     Put(writes, TextRow.Read(reader));
@@ -317,6 +319,7 @@ public sealed class SearchIndexer(CmsDatabase database, ILogger<SearchIndexer> l
         }
 
         Interlocked.Exchange(ref applied, upTo);
+        return count;
     }
 
     private void ApplyChanges()

@@ -20,12 +20,13 @@ internal enum Change
 /// article ids it has seen, because an import runs them hundreds of thousands of times. Commit through
 /// <see cref="CommitAsync"/>: it records the last changes for the search index, commits, and then commits the
 /// search entries, which the indexer has been writing on its own thread meanwhile (<see cref="SearchBatch"/>).
-/// Create it holding the write turn, before writing anything.
+/// Create it holding the write turn, before writing anything; without an indexer for a dry run (never committed),
+/// which then costs the indexer nothing.
 /// </summary>
-internal sealed class DocumentStore(SqliteConnection connection, SqliteTransaction transaction, SearchIndexer indexer) : IDisposable
+internal sealed class DocumentStore(SqliteConnection connection, SqliteTransaction transaction, SearchIndexer? indexer) : IDisposable
 {
     private readonly PreparedCommands prepared = new(connection, transaction);
-    private readonly SearchBatch search = indexer.BeginBatch();
+    private readonly SearchBatch? search = indexer?.BeginBatch();
     private readonly Dictionary<string, long> articleIds = new(StringComparer.Ordinal);
     private readonly List<long> unrecorded = [];
     private List<SearchIndexer.TextRow> unsent = [];
@@ -120,18 +121,22 @@ internal sealed class DocumentStore(SqliteConnection connection, SqliteTransacti
             newestCreatedArticle = id;
             newestArticleComments.Clear();
             InsertParts(id, sections, quotes, now);
-            // The view's text, built from the document: headings without the missing ones, both joined by newlines.
-            unsent.Add(new SearchIndexer.TextRow(
-                id,
-                document.Title,
-                document.Standfirst,
-                document.Byline,
-                string.Join('\n', sections.Where(s => s.Heading is not null).Select(s => s.Heading)),
-                string.Join('\n', sections.Select(s => s.Body))));
-            if (unsent.Count == SendBatch)
+            if (search is not null)
             {
-                SendNewArticles();
+                // The view's text, built from the document: headings without the missing ones, both joined by newlines.
+                unsent.Add(new SearchIndexer.TextRow(
+                    id,
+                    document.Title,
+                    document.Standfirst,
+                    document.Byline,
+                    string.Join('\n', sections.Where(s => s.Heading is not null).Select(s => s.Heading)),
+                    string.Join('\n', sections.Select(s => s.Body))));
+                if (unsent.Count == SendBatch)
+                {
+                    SendNewArticles();
+                }
             }
+
             unrecorded.Add(id);
             if (unrecorded.Count == RecordBatch)
             {
@@ -172,8 +177,11 @@ internal sealed class DocumentStore(SqliteConnection connection, SqliteTransacti
         }
 
         prepared.Execute(SearchIndex.RecordChange, ("@Id", existing.Id));
-        SendNewArticles(); // the indexer applies hand-overs in the order of the writes
-        search.Put(SearchIndexer.TextRow.ReadAll(connection, transaction, SelectSearchText, ("@Id", existing.Id)), replaces: true);
+        if (search is not null)
+        {
+            SendNewArticles(); // the indexer applies hand-overs in the order of the writes
+            search.Put(SearchIndexer.TextRow.ReadAll(connection, transaction, SelectSearchText, ("@Id", existing.Id)), replaces: true);
+        }
 
         return (Change.Updated, existing.Id);
     }
@@ -225,6 +233,11 @@ internal sealed class DocumentStore(SqliteConnection connection, SqliteTransacti
     /// </summary>
     public async Task CommitAsync(CancellationToken cancellationToken)
     {
+        if (indexer is null || search is null)
+        {
+            throw new InvalidOperationException("A document store without a search indexer is for dry runs, which never commit.");
+        }
+
         RecordNewArticles();
         SendNewArticles();
         prepared.Execute(PruneChanges, ("@Applied", indexer.Applied)); // what the index has applied is kept no longer
@@ -237,7 +250,7 @@ internal sealed class DocumentStore(SqliteConnection connection, SqliteTransacti
     {
         if (unsent.Count > 0)
         {
-            search.Put(unsent, replaces: false);
+            search?.Put(unsent, replaces: false);
             unsent = [];
         }
     }
@@ -299,7 +312,7 @@ internal sealed class DocumentStore(SqliteConnection connection, SqliteTransacti
 
     public void Dispose()
     {
-        search.Dispose();
+        search?.Dispose();
         prepared.Dispose();
     }
 }

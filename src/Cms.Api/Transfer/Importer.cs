@@ -36,7 +36,7 @@ internal sealed class Importer(
         // spill them constantly. Larger for this run only (the connection goes back to the pool afterwards).
         using var cache = new BulkPageCache(connection);
         await using var transaction = CmsDatabase.BeginWrite(connection);
-        using var documents = new DocumentStore(connection, transaction, search);
+        using var documents = new DocumentStore(connection, transaction, dryRun ? null : search);
         var now = Timestamps.Now(clock);
 
         await foreach (var (item, validation) in ReadAheadAsync(items, cancellationToken))
