@@ -139,8 +139,9 @@ public sealed class SearchIndexer(CmsDatabase database, ILogger<SearchIndexer> l
 
             index = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = database.SearchPath, Pooling = false }.ToString());
             index.Open();
+            // synchronous stays FULL, as for the database: the log is pruned up to what this file has committed, so a
+            // commit here must survive a power cut as surely as the prune does.
             index.Execute(SearchIndex.CreateFile);
-            index.Execute("PRAGMA synchronous = NORMAL");
             thread = new Thread(Run) { IsBackground = true, Name = "search indexer" };
             queue.Add(new Startup());
             thread.Start();
