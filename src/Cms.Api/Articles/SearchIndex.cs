@@ -16,8 +16,11 @@ internal static class SearchIndex
     /// <summary>Records the articles in @Ids (a JSON array), in one statement.</summary>
     public const string RecordChanges = "INSERT INTO search_changes (article_id) SELECT value FROM json_each(@Ids)";
 
-    /// <summary>The last change recorded so far (0 for none).</summary>
-    public const string LastChange = "SELECT COALESCE(MAX(id), 0) FROM search_changes";
+    /// <summary>
+    /// The last change ever recorded (0 for none): from sqlite_sequence, which keeps it after the log is pruned
+    /// (search_changes is AUTOINCREMENT).
+    /// </summary>
+    public const string LastChange = "SELECT COALESCE((SELECT seq FROM sqlite_sequence WHERE name = 'search_changes'), 0)";
 
     /// <summary>
     /// The index's file. Contentless (it keeps no copy of the text; snippets are cut from the stored text), and

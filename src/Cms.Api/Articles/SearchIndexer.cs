@@ -30,18 +30,22 @@ public sealed class SearchIndexer(CmsDatabase database, ILogger<SearchIndexer> l
     private SqliteTransaction? batch;
     private PreparedCommands? batchWrites;
     private bool batchFailed;
+    private bool batchOpen;
+
+    // Catch-ups asked for while a batch is open (the batch's writer holds the write turn, so they asked about changes
+    // committed before it opened, which it applied first); answered when it closes, after one more pass.
+    private readonly List<TaskCompletionSource> waitingForBatch = [];
     private long applied;
     private long pruned;
     private string source = "";
-    private bool rebuilding;
     private bool stopped;
 
     private const int RebuildCommitEvery = 10_000;
 
     private const string SelectSource = "SELECT token FROM search_source";
-    private const string SelectLastRecorded = "SELECT COALESCE((SELECT seq FROM sqlite_sequence WHERE name = 'search_changes'), 0)";
     private const string SelectState = "SELECT source AS Source, applied AS Applied FROM search_state";
-    private const string SelectChanges = "SELECT id, article_id FROM search_changes WHERE id > @Applied ORDER BY id";
+    private const string SelectChanges = "SELECT id, article_id FROM search_changes WHERE id > @Applied ORDER BY id LIMIT @Limit";
+    private const int ApplySlice = 5000;
     private const string SelectText = $"SELECT id AS Id, {SearchIndex.Columns} FROM articles_search WHERE id IN (SELECT value FROM json_each(@Ids))";
     private const string SelectAllText = $"SELECT id, {SearchIndex.Columns} FROM articles_search ORDER BY id";
     private const string Remove = "DELETE FROM articles_fts WHERE rowid = @Id";
@@ -56,9 +60,6 @@ public sealed class SearchIndexer(CmsDatabase database, ILogger<SearchIndexer> l
 
     /// <summary>Completes when the start's own work is done: changes left unapplied applied, or the file rebuilt.</summary>
     public Task Started => started.Task;
-
-    /// <summary>True while the file is being rebuilt from the stored text: searches then find only part of the archive.</summary>
-    public bool Rebuilding => Volatile.Read(ref rebuilding);
 
     public Task StartAsync(CancellationToken cancellationToken)
     {
@@ -108,8 +109,9 @@ public sealed class SearchIndexer(CmsDatabase database, ILogger<SearchIndexer> l
     /// </summary>
     internal SearchBatch BeginBatch()
     {
-        Enqueue(new BatchOpen());
-        return new SearchBatch(this);
+        var opened = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        Enqueue(new BatchOpen(opened));
+        return new SearchBatch(this, opened.Task);
     }
 
     private void Enqueue(Work work)
@@ -160,7 +162,7 @@ public sealed class SearchIndexer(CmsDatabase database, ILogger<SearchIndexer> l
             {
                 // The database is the source of truth: what failed here is redone from search_changes on the next catch-up.
                 logger.LogError(exception, "Search indexer: {Work} failed", work.GetType().Name);
-                if (batch is not null)
+                if (batchOpen)
                 {
                     batchFailed = true;
                 }
@@ -186,15 +188,28 @@ public sealed class SearchIndexer(CmsDatabase database, ILogger<SearchIndexer> l
                 }
 
                 break;
+            case CatchUp catchUp when batchOpen:
+                waitingForBatch.Add(catchUp.Done);
+                break;
             case CatchUp catchUp:
                 ApplyChanges();
                 catchUp.Done.TrySetResult();
                 break;
-            case BatchOpen:
-                ApplyChanges();
-                batch = index!.BeginTransaction(deferred: false);
-                batchWrites = new PreparedCommands(index, batch);
-                batchFailed = false;
+            case BatchOpen open:
+                batchOpen = true;
+                batchFailed = true; // until it is open: its entries are skipped, and its close redoes them from the log
+                try
+                {
+                    ApplyChanges();
+                    batch = index!.BeginTransaction(deferred: false);
+                    batchWrites = new PreparedCommands(index, batch);
+                    batchFailed = false;
+                }
+                finally
+                {
+                    open.Done.TrySetResult();
+                }
+
                 break;
             case BatchEntry entry when !batchFailed:
                 foreach (var text in entry.Texts)
@@ -226,6 +241,7 @@ public sealed class SearchIndexer(CmsDatabase database, ILogger<SearchIndexer> l
         {
             if (close.UpTo is { } upTo && !batchFailed)
             {
+                upTo = Math.Max(upTo, Applied);
                 index!.Execute(SaveState, new { Source = source, Applied = upTo }, open);
                 open!.Commit();
                 Interlocked.Exchange(ref applied, upTo);
@@ -242,8 +258,30 @@ public sealed class SearchIndexer(CmsDatabase database, ILogger<SearchIndexer> l
         finally
         {
             open?.Dispose();
+            batchOpen = false;
             close.Done.TrySetResult();
+            AnswerWaitingCatchUps();
         }
+    }
+
+    private void AnswerWaitingCatchUps()
+    {
+        if (waitingForBatch.Count == 0)
+        {
+            return;
+        }
+
+        try
+        {
+            ApplyChanges();
+            waitingForBatch.ForEach(done => done.TrySetResult());
+        }
+        catch (Exception exception)
+        {
+            waitingForBatch.ForEach(done => done.TrySetException(exception));
+        }
+
+        waitingForBatch.Clear();
     }
 
     private SqliteConnection OpenDatabase()
@@ -258,7 +296,7 @@ public sealed class SearchIndexer(CmsDatabase database, ILogger<SearchIndexer> l
         using var connection = OpenDatabase();
         source = connection.ExecuteScalar<string>(SelectSource)!;
         var state = index!.QuerySingleOrDefault<StateRow>(SelectState);
-        if (state is not null && state.Source == source && state.Applied <= connection.ExecuteScalar<long>(SelectLastRecorded))
+        if (state is not null && state.Source == source && state.Applied <= connection.ExecuteScalar<long>(SearchIndex.LastChange))
         {
             Interlocked.Exchange(ref applied, state.Applied);
             ApplyChanges();
@@ -266,17 +304,9 @@ public sealed class SearchIndexer(CmsDatabase database, ILogger<SearchIndexer> l
         }
 
         logger.LogInformation("Search index: building {Path} from the stored text; searches find part of it until it is done", database.SearchPath);
-        Volatile.Write(ref rebuilding, true);
-        try
-        {
-            var clock = System.Diagnostics.Stopwatch.StartNew();
-            var articles = Rebuild(connection);
-            logger.LogInformation("Search index: {Articles} articles indexed in {Seconds:F1} s", articles, clock.Elapsed.TotalSeconds);
-        }
-        finally
-        {
-            Volatile.Write(ref rebuilding, false);
-        }
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var articles = Rebuild(connection);
+        logger.LogInformation("Search index: {Articles} articles indexed in {Seconds:F1} s", articles, clock.Elapsed.TotalSeconds);
 
         ApplyChanges();
     }
@@ -323,7 +353,19 @@ public sealed class SearchIndexer(CmsDatabase database, ILogger<SearchIndexer> l
         return count;
     }
 
+    // In slices of ApplySlice log entries, each its own read snapshot and commit: after a crash in the middle of a large
+    // import the log holds a whole chunk's articles, and their text should not all be in memory at once. Applying an
+    // article twice is harmless (out by id, in with its current text).
     private void ApplyChanges()
+    {
+        while (ApplySliceOfChanges())
+        {
+        }
+
+        TryPrune();
+    }
+
+    private bool ApplySliceOfChanges()
     {
         long upTo;
         List<long> articles;
@@ -331,10 +373,10 @@ public sealed class SearchIndexer(CmsDatabase database, ILogger<SearchIndexer> l
         using (var connection = OpenDatabase())
         using (var snapshot = connection.BeginTransaction(deferred: true))
         {
-            var changes = connection.Query<(long Id, long ArticleId)>(SelectChanges, new { Applied }, snapshot).AsList();
+            var changes = connection.Query<(long Id, long ArticleId)>(SelectChanges, new { Applied, Limit = ApplySlice }, snapshot).AsList();
             if (changes.Count == 0)
             {
-                return;
+                return false;
             }
 
             upTo = changes[^1].Id;
@@ -363,7 +405,7 @@ public sealed class SearchIndexer(CmsDatabase database, ILogger<SearchIndexer> l
         }
 
         Interlocked.Exchange(ref applied, upTo);
-        TryPrune();
+        return true;
     }
 
     // The log only needs what the file has not applied. Pruned when the database is free this instant, never waited for:
@@ -444,7 +486,7 @@ public sealed class SearchIndexer(CmsDatabase database, ILogger<SearchIndexer> l
 
     private sealed record CatchUp(TaskCompletionSource Done) : Work;
 
-    private sealed record BatchOpen : Work;
+    private sealed record BatchOpen(TaskCompletionSource Done) : Work;
 
     internal sealed record BatchEntry(IReadOnlyList<TextRow> Texts, bool Replaces) : Work;
 
@@ -456,9 +498,12 @@ public sealed class SearchIndexer(CmsDatabase database, ILogger<SearchIndexer> l
 /// A whole-document writer's stream of search entries (see <see cref="SearchIndexer"/>). Entries go in as the rows are
 /// written; <see cref="CommitAsync"/> after the database commits; disposing it uncommitted rolls the entries back.
 /// </summary>
-internal sealed class SearchBatch(SearchIndexer indexer) : IDisposable
+internal sealed class SearchBatch(SearchIndexer indexer, Task opened) : IDisposable
 {
     private bool closed;
+
+    /// <summary>Completes once the indexer has opened the batch (it applied what was committed before, first).</summary>
+    public Task Opened => opened;
 
     /// <summary>Queues articles' text, in order; <paramref name="replaces"/> when the index may already hold their entries.</summary>
     public void Put(IReadOnlyList<SearchIndexer.TextRow> texts, bool replaces) => indexer.Add(new SearchIndexer.BatchEntry(texts, replaces));

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text.Json.Nodes;
 using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Cms.Api.Tests.Articles;
 
@@ -155,6 +156,31 @@ public sealed class SearchIndexTests : ApiTest
         await ExpectProblem(await Editor.PostAsync("/api/v1/import", Json(bundle.ToJsonString())), HttpStatusCode.BadRequest);
         await AssertIndexMatchesText("a rolled-back import");
         Assert.That((await Titles("dawn"), await Titles("hourly")), Is.EqualTo((Array.Empty<string>(), new[] { "Ferry timetable" })));
+    }
+
+    [Test]
+    public async Task A_catch_up_asked_for_while_a_batch_is_open_is_answered_when_the_batch_closes()
+    {
+        // An API write's catch-up can reach the indexer after an import opened its batch (the write turn was free again),
+        // with a change to apply that the batch did not see: the catch-up must wait for the batch, not nest inside it.
+        var article = (long)(await CreatePublishedArticle("Harbour"))["id"]!;
+        var indexer = Factory.Services.GetRequiredService<Cms.Api.Articles.SearchIndexer>();
+        var batch = indexer.BeginBatch();
+        await batch.Opened;
+        await using (var connection = new SqliteConnection($"Data Source={Factory.DatabasePath};Pooling=False"))
+        {
+            await connection.OpenAsync();
+            await using var command = connection.CreateCommand();
+            command.CommandText = $"UPDATE articles SET title = 'Lighthouse' WHERE id = {article}";
+            await command.ExecuteNonQueryAsync();
+        }
+
+        var catchUp = indexer.CatchUpAsync();
+        batch.Dispose(); // rolled back, like a failed import
+
+        await Assert.ThatAsync(() => catchUp, Throws.Nothing);
+        Assert.That((await Titles("lighthouse"), await Titles("harbour")), Is.EqualTo((new[] { "Lighthouse" }, Array.Empty<string>())));
+        await AssertIndexMatchesText("a catch-up during a batch");
     }
 
     [Test]
