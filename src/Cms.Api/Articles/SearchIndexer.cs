@@ -139,16 +139,52 @@ public sealed class SearchIndexer(CmsDatabase database, ILogger<SearchIndexer> l
                 return;
             }
 
-            index = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = database.SearchPath, Pooling = false }.ToString());
-            index.Open();
-            // synchronous stays FULL, as for the database: the log is pruned up to what this file has committed, so a
-            // commit here must survive a power cut as surely as the prune does.
-            index.Execute(SearchIndex.CreateFile);
+            index = OpenFile();
             thread = new Thread(Run) { IsBackground = true, Name = "search indexer" };
             queue.Add(new Startup());
             thread.Start();
         }
     }
+
+    // The file is derived data: one that SQLite cannot read is deleted and built again (Start finds no state in it).
+    private SqliteConnection OpenFile()
+    {
+        try
+        {
+            return OpenAndCreateTables();
+        }
+        catch (SqliteException exception) when (exception.SqliteErrorCode is SqliteCorrupt or SqliteNotADatabase)
+        {
+            logger.LogWarning(exception, "Search index: {Path} cannot be read; building it again from the stored text", database.SearchPath);
+            foreach (var suffix in new[] { "", "-wal", "-shm" })
+            {
+                File.Delete(database.SearchPath + suffix);
+            }
+
+            return OpenAndCreateTables();
+        }
+    }
+
+    private SqliteConnection OpenAndCreateTables()
+    {
+        var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = database.SearchPath, Pooling = false }.ToString());
+        try
+        {
+            connection.Open();
+            // synchronous stays FULL, as for the database: the log is pruned up to what this file has committed, so a
+            // commit here must survive a power cut as surely as the prune does.
+            connection.Execute(SearchIndex.CreateFile);
+            return connection;
+        }
+        catch
+        {
+            connection.Dispose();
+            throw;
+        }
+    }
+
+    private const int SqliteCorrupt = 11;
+    private const int SqliteNotADatabase = 26;
 
     private void Run()
     {

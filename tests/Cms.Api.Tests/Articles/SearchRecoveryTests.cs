@@ -93,6 +93,21 @@ public sealed class SearchRecoveryTests
     }
 
     [Test]
+    public async Task An_unreadable_index_file_is_replaced_and_rebuilt()
+    {
+        await Publish(await StartAsync(), "Harbour reopens");
+        Stop();
+        File.Delete(path + "-search-wal");
+        File.Delete(path + "-search-shm");
+        await File.WriteAllBytesAsync(path + "-search", Enumerable.Repeat((byte)0x5A, 8192).ToArray());
+
+        var client = await StartAsync();
+
+        Assert.That(await Titles(client, "harbour"), Is.EqualTo(new[] { "Harbour reopens" }));
+        await SearchIndexTests.AssertIndexMatchesText(path, "replacing an unreadable file");
+    }
+
+    [Test]
     public async Task A_restored_backup_of_the_database_gets_its_index_rebuilt()
     {
         await Publish(await StartAsync(), "Harbour reopens");
