@@ -126,6 +126,7 @@ public sealed class SearchIndexer(CmsDatabase database, ILogger<SearchIndexer> l
             // Shutting down: nothing more is applied now; the log has it for the next start.
             (work as CatchUp)?.Done.TrySetResult();
             (work as BatchClose)?.Done.TrySetResult();
+            (work as BatchOpen)?.Done.TrySetResult();
         }
     }
 
@@ -203,8 +204,7 @@ public sealed class SearchIndexer(CmsDatabase database, ILogger<SearchIndexer> l
                     batchFailed = true;
                 }
 
-                (work as CatchUp)?.Done.TrySetException(exception);
-                (work as BatchClose)?.Done.TrySetResult();
+                (work as CatchUp)?.Done.TrySetException(exception); // batch opens and closes answer in their own finally
             }
         }
     }
@@ -320,6 +320,8 @@ public sealed class SearchIndexer(CmsDatabase database, ILogger<SearchIndexer> l
         waitingForBatch.Clear();
     }
 
+    // Not CmsDatabase.OpenAsync: its connections count commands so that tests can prove a page is one round trip, and
+    // this thread's reads, running beside a request, would show up in that count.
     private SqliteConnection OpenDatabase()
     {
         var connection = new SqliteConnection(database.ConnectionString);
