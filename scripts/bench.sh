@@ -42,6 +42,8 @@ trap cleanup EXIT
 
 echo "bench: building Release" >&2
 dotnet build "$root/src/Cms.Api" -c Release -v quiet -nologo >/dev/null
+# The dataset generator too, so that no chunk's generation includes its build (generate-content.sh builds when needed).
+dotnet build "$root/tools/ContentGenerator" -c Release -v quiet -nologo >/dev/null
 # The deployment build for the cold start is published now, from the same tree as the Release build: published
 # after the load, it picked up whatever had been edited meanwhile, and once migrated the database under the run.
 echo "bench: publishing a ReadyToRun build for its cold start" >&2
