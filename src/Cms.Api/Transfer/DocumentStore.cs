@@ -229,9 +229,10 @@ internal sealed class DocumentStore(SqliteConnection connection, SqliteTransacti
 
     /// <summary>
     /// Records the last new articles' changes, commits, then commits their search entries: the only way a writer should
-    /// commit. Returns once searches find what was written.
+    /// commit. Returns once searches find what was written. <paramref name="whileIndexing"/> runs on this thread after
+    /// the database's commit, while the indexer commits on its own (a bulk write's checkpoint).
     /// </summary>
-    public async Task CommitAsync(CancellationToken cancellationToken)
+    public async Task CommitAsync(CancellationToken cancellationToken, Action? whileIndexing = null)
     {
         if (indexer is null || search is null)
         {
@@ -243,7 +244,15 @@ internal sealed class DocumentStore(SqliteConnection connection, SqliteTransacti
         prepared.Execute(PruneChanges, ("@Applied", indexer.Applied)); // what the index has applied is kept no longer
         var upTo = prepared.ScalarLong(SearchIndex.LastChange) ?? 0;
         await transaction.CommitAsync(cancellationToken);
-        await search.CommitAsync(upTo);
+        var indexed = search.CommitAsync(upTo);
+        try
+        {
+            whileIndexing?.Invoke();
+        }
+        finally
+        {
+            await indexed;
+        }
     }
 
     private void SendNewArticles()

@@ -32,9 +32,8 @@ internal sealed class Importer(
     {
         var run = new Run();
         await using var connection = await database.OpenWriterAsync(cancellationToken);
-        // A bulk write touches index pages all over the file; SQLite's default 2 MB page cache makes it re-read and
-        // spill them constantly. Larger for this run only (the connection goes back to the pool afterwards).
-        using var cache = new BulkPageCache(connection);
+        // For this run only: the connection goes back to the pool afterwards with SQLite's defaults.
+        using var bulk = new BulkWriteSettings(connection);
         await using var transaction = CmsDatabase.BeginWrite(connection);
         using var documents = new DocumentStore(connection, transaction, dryRun ? null : search);
         var now = Timestamps.Now(clock);
@@ -107,7 +106,7 @@ internal sealed class Importer(
         }
         else
         {
-            await documents.CommitAsync(cancellationToken);
+            await documents.CommitAsync(cancellationToken, whileIndexing: bulk.Checkpoint);
             publisher.Wake();
         }
 
