@@ -38,7 +38,7 @@ internal sealed class Importer(
         using var documents = new DocumentStore(connection, transaction, dryRun ? null : search);
         var now = Timestamps.Now(clock);
 
-        await foreach (var (item, validation) in ReadAheadAsync(items, cancellationToken))
+        await foreach (var (item, validation, commentFacts) in ReadAheadAsync(items, now, cancellationToken))
         {
             switch (item)
             {
@@ -91,7 +91,7 @@ internal sealed class Importer(
                         break;
                     }
 
-                    var added = documents.AddComment(comment.Document, parentId, now)!;
+                    var added = documents.AddComment(comment.Document, commentFacts!.Value, parentId)!;
 
                     run.Comments.Count(added.Value.Change);
                     run.CommentIds.Add(added.Value.Id);
@@ -122,20 +122,21 @@ internal sealed class Importer(
     /// Reads, parses and validates the items on another thread, a bounded distance ahead of the writer, so that on
     /// two cores the parsing and validation (a third of an import's CPU) overlap the writes instead of adding to them.
     /// Items go across in batches: one hand-over per item kept the thread pool busy waking threads. Order is kept;
-    /// the writer still applies items one at a time, in one transaction.
+    /// the writer still applies items one at a time, in one transaction. A valid comment comes with its
+    /// <see cref="CommentFacts"/>, also worked out here: the writer's thread is the one the import waits for.
     /// </summary>
-    private static async IAsyncEnumerable<(BundleItem Item, ValidationResult? Validation)> ReadAheadAsync(
-        IAsyncEnumerable<BundleItem> items, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    private static async IAsyncEnumerable<(BundleItem Item, ValidationResult? Validation, CommentFacts? CommentFacts)> ReadAheadAsync(
+        IAsyncEnumerable<BundleItem> items, DateTimeOffset now, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
     {
         const int BatchSize = 64;
-        var ahead = Channel.CreateBounded<List<(BundleItem, ValidationResult?)>>(
+        var ahead = Channel.CreateBounded<List<(BundleItem, ValidationResult?, CommentFacts?)>>(
             new BoundedChannelOptions(16) { SingleReader = true, SingleWriter = true });
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var reader = Task.Run(async () =>
         {
             try
             {
-                var batch = new List<(BundleItem, ValidationResult?)>(BatchSize);
+                var batch = new List<(BundleItem, ValidationResult?, CommentFacts?)>(BatchSize);
                 await foreach (var item in items.WithCancellation(stop.Token))
                 {
                     ValidationResult? validation = item switch
@@ -144,11 +145,12 @@ internal sealed class Importer(
                         BundleItem.Comment comment => CommentValidator.Validate(comment.Document),
                         _ => null,
                     };
-                    batch.Add((item, validation));
+                    CommentFacts? facts = item is BundleItem.Comment valid && validation!.IsValid ? CommentFacts.Of(valid.Document, now) : null;
+                    batch.Add((item, validation, facts));
                     if (batch.Count == BatchSize)
                     {
                         await ahead.Writer.WriteAsync(batch, stop.Token);
-                        batch = new List<(BundleItem, ValidationResult?)>(BatchSize);
+                        batch = new List<(BundleItem, ValidationResult?, CommentFacts?)>(BatchSize);
                     }
                 }
 
