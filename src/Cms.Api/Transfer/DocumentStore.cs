@@ -95,7 +95,7 @@ internal sealed class DocumentStore(SqliteConnection connection, SqliteTransacti
         """;
 
     /// <summary>Creates the article, replaces it when anything differs, or leaves it alone (no version bump) when identical.</summary>
-    public async Task<(Change Change, long Id)> UpsertAsync(string slug, ArticleDocument document, DateTimeOffset now)
+    public async Task<(Change Change, long Id)> UpsertAsync(string slug, ArticleDocument document, DateTimeOffset now, SectionText? sectionText = null)
     {
         var status = document.Status ?? ArticleStatus.Draft;
         var statusText = ArticleStatuses.ToText(status);
@@ -123,14 +123,8 @@ internal sealed class DocumentStore(SqliteConnection connection, SqliteTransacti
             InsertParts(id, sections, quotes, now);
             if (search is not null)
             {
-                // The view's text, built from the document: headings without the missing ones, both joined by newlines.
-                unsent.Add(new SearchIndexer.TextRow(
-                    id,
-                    document.Title,
-                    document.Standfirst,
-                    document.Byline,
-                    string.Join('\n', sections.Where(s => s.Heading is not null).Select(s => s.Heading)),
-                    string.Join('\n', sections.Select(s => s.Body))));
+                var text = sectionText ?? SectionText.Of(document);
+                unsent.Add(new SearchIndexer.TextRow(id, document.Title, document.Standfirst, document.Byline, text.Headings, text.Bodies));
                 if (unsent.Count == SendBatch)
                 {
                     SendNewArticles();
@@ -337,4 +331,20 @@ internal readonly record struct CommentFacts(string CreatedAt, long BodyHash)
 {
     public static CommentFacts Of(CommentDocument comment, DateTimeOffset now) =>
         new(Timestamps.ToText(comment.CreatedAt ?? now), CommentText.Fingerprint(comment.Body!));
+}
+
+/// <summary>
+/// A new article's section text as the search index takes it, built from the document the way the articles_search view
+/// builds it from the rows: headings without the missing ones, and bodies, each joined by newlines. An import builds it
+/// on its read-ahead thread, like <see cref="CommentFacts"/>.
+/// </summary>
+internal readonly record struct SectionText(string Headings, string Bodies)
+{
+    public static SectionText Of(ArticleDocument document)
+    {
+        var sections = document.Sections ?? [];
+        return new(
+            string.Join('\n', sections.Where(s => s.Heading is not null).Select(s => s.Heading)),
+            string.Join('\n', sections.Select(s => s.Body)));
+    }
 }

@@ -38,7 +38,7 @@ internal sealed class Importer(
         using var documents = new DocumentStore(connection, transaction, dryRun ? null : search);
         var now = Timestamps.Now(clock);
 
-        await foreach (var (item, validation, commentFacts) in ReadAheadAsync(items, now, cancellationToken))
+        await foreach (var (item, validation, commentFacts, sectionText) in ReadAheadAsync(items, now, cancellationToken))
         {
             switch (item)
             {
@@ -60,7 +60,7 @@ internal sealed class Importer(
 
                     if (run.Errors.Count == 0)
                     {
-                        var (change, _) = await documents.UpsertAsync(article.Document.Slug!, article.Document, now);
+                        var (change, _) = await documents.UpsertAsync(article.Document.Slug!, article.Document, now, sectionText);
                         run.Articles.Count(change);
                     }
 
@@ -122,21 +122,22 @@ internal sealed class Importer(
     /// Reads, parses and validates the items on another thread, a bounded distance ahead of the writer, so that on
     /// two cores the parsing and validation (a third of an import's CPU) overlap the writes instead of adding to them.
     /// Items go across in batches: one hand-over per item kept the thread pool busy waking threads. Order is kept;
-    /// the writer still applies items one at a time, in one transaction. A valid comment comes with its
-    /// <see cref="CommentFacts"/>, also worked out here: the writer's thread is the one the import waits for.
+    /// the writer still applies items one at a time, in one transaction. A valid item comes with what its rows need that
+    /// does not depend on the database (a comment's <see cref="CommentFacts"/>, an article's <see cref="SectionText"/>),
+    /// also worked out here: the writer's thread is the one the import waits for.
     /// </summary>
-    private static async IAsyncEnumerable<(BundleItem Item, ValidationResult? Validation, CommentFacts? CommentFacts)> ReadAheadAsync(
+    private static async IAsyncEnumerable<(BundleItem Item, ValidationResult? Validation, CommentFacts? CommentFacts, SectionText? SectionText)> ReadAheadAsync(
         IAsyncEnumerable<BundleItem> items, DateTimeOffset now, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
     {
         const int BatchSize = 64;
-        var ahead = Channel.CreateBounded<List<(BundleItem, ValidationResult?, CommentFacts?)>>(
+        var ahead = Channel.CreateBounded<List<(BundleItem, ValidationResult?, CommentFacts?, SectionText?)>>(
             new BoundedChannelOptions(16) { SingleReader = true, SingleWriter = true });
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var reader = Task.Run(async () =>
         {
             try
             {
-                var batch = new List<(BundleItem, ValidationResult?, CommentFacts?)>(BatchSize);
+                var batch = new List<(BundleItem, ValidationResult?, CommentFacts?, SectionText?)>(BatchSize);
                 await foreach (var item in items.WithCancellation(stop.Token))
                 {
                     ValidationResult? validation = item switch
@@ -145,12 +146,16 @@ internal sealed class Importer(
                         BundleItem.Comment comment => CommentValidator.Validate(comment.Document),
                         _ => null,
                     };
-                    CommentFacts? facts = item is BundleItem.Comment valid && validation!.IsValid ? CommentFacts.Of(valid.Document, now) : null;
-                    batch.Add((item, validation, facts));
+                    var valid = validation is { IsValid: true };
+                    batch.Add((
+                        item,
+                        validation,
+                        valid && item is BundleItem.Comment c ? CommentFacts.Of(c.Document, now) : null,
+                        valid && item is BundleItem.Article a ? SectionText.Of(a.Document) : null));
                     if (batch.Count == BatchSize)
                     {
                         await ahead.Writer.WriteAsync(batch, stop.Token);
-                        batch = new List<(BundleItem, ValidationResult?, CommentFacts?)>(BatchSize);
+                        batch = new List<(BundleItem, ValidationResult?, CommentFacts?, SectionText?)>(BatchSize);
                     }
                 }
 
