@@ -101,7 +101,11 @@ internal sealed class BulkWriteSettings : IDisposable
     /// <summary>Copies the committed WAL into the database file, without waiting for readers (PASSIVE).</summary>
     public void Checkpoint() => Run("PRAGMA wal_checkpoint(PASSIVE)");
 
-    public void Dispose() => Run("PRAGMA cache_size = -2000; PRAGMA temp_store = DEFAULT; PRAGMA wal_autocheckpoint = 1000");
+    public void Dispose()
+    {
+        Run("PRAGMA cache_size = -2000; PRAGMA temp_store = DEFAULT; PRAGMA wal_autocheckpoint = 1000; PRAGMA shrink_memory");
+        NativeMemory.ReturnFreedToSystem();
+    }
 
     private void Run(string pragma)
     {
