@@ -76,6 +76,7 @@ public sealed class DatabaseStartupTests
         {
             Assert.That(health.StatusCode, Is.EqualTo(HttpStatusCode.OK));
             Assert.That(await Scalar<string>(path, "PRAGMA journal_mode"), Is.EqualTo("wal"));
+            Assert.That(await Scalar<long>(path, "PRAGMA page_size"), Is.EqualTo(8192));
             Assert.That(await Scalar<long>(path, "SELECT COUNT(*) FROM schema_migrations"), Is.EqualTo(Cms.Api.Data.Migrator.All.Count));
             Assert.That(await Scalar<string>(path, "SELECT name FROM schema_migrations WHERE version = 1"), Is.EqualTo("0001_initial"));
         });
@@ -132,6 +133,7 @@ public sealed class DatabaseStartupTests
         });
         await Articles.SearchIndexTests.AssertIndexMatchesText(path, "the upgrade");
         Assert.That(await Scalar<long>(path, "SELECT COUNT(*) FROM sqlite_master WHERE name LIKE 'articles_fts%'"), Is.Zero, "the old index left the database");
+        Assert.That(await Scalar<long>(path, "PRAGMA page_size"), Is.EqualTo(4096), "an existing database keeps its page size");
     }
 
     [Test]
