@@ -1,80 +1,199 @@
 using Microsoft.Data.Sqlite;
+using SQLitePCL;
 
 namespace Cms.Api.Data;
 
 /// <summary>
-/// One prepared command per SQL text, reused for the life of a transaction. For bulk writes (an import runs the
+/// One prepared statement per SQL text, reused for the life of a transaction. For bulk writes (an import runs the
 /// same few INSERTs hundreds of thousands of times): Dapper creates, and SQLite re-compiles, a command per call,
 /// and compiling an INSERT also compiles the triggers and foreign-key checks it fires, which costs more than
 /// running it. Values are bound in the order the names were first given; null, bool and <see cref="DateTimeOffset"/>
-/// are stored as Dapper would.
+/// are stored as Dapper would. Errors throw <see cref="SqliteException"/>, as Microsoft.Data.Sqlite's commands do.
 /// </summary>
+/// <remarks>
+/// The statements are SQLite's own (SQLitePCL), not <see cref="SqliteCommand"/>s: binding and stepping through
+/// Microsoft.Data.Sqlite cost 2.1-2.3 µs per 10-value INSERT against 0.9-1.2 µs directly, measured in a loop of
+/// 300,000, and an import's writer thread, the one it waits for, runs ~850,000 of them per 50,000 articles.
+/// The caller's transaction is the connection's (SQLite has one per connection); it must not be committed while a
+/// statement is mid-step, and none is: every call resets its statements before it returns.
+/// </remarks>
 internal sealed class PreparedCommands(SqliteConnection connection, SqliteTransaction transaction) : IDisposable
 {
-    private readonly Dictionary<string, SqliteCommand> commands = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, Prepared> statements = new(StringComparer.Ordinal);
 
-    // Synchronous on purpose: Microsoft.Data.Sqlite's async methods run synchronously anyway, and these run in a loop.
+    // Synchronous on purpose: SQLite's calls are synchronous, and these run in a loop.
 
     /// <summary>The first column of the first row as an integer (an id), or null when there is no row.</summary>
-    public long? ScalarLong(string sql, params ReadOnlySpan<(string Name, object? Value)> values) =>
-        Bind(sql, values).ExecuteScalar() is long value ? value : null;
+    public long? ScalarLong(string sql, params ReadOnlySpan<(string Name, object? Value)> values)
+    {
+        Run(sql, values, out var first);
+        return first;
+    }
 
-    public int Execute(string sql, params ReadOnlySpan<(string Name, object? Value)> values) =>
-        Bind(sql, values).ExecuteNonQuery();
+    /// <summary>Runs the SQL (one statement or several) and returns how many rows its writes changed.</summary>
+    public int Execute(string sql, params ReadOnlySpan<(string Name, object? Value)> values) => Run(sql, values, out _);
 
     /// <summary>
-    /// Runs an INSERT and returns the new row's id. Cheaper than RETURNING, which needs a data reader per row;
+    /// Runs an INSERT and returns the new row's id. Cheaper than RETURNING, which needs a row read back per insert;
     /// SQLite's last insert rowid is the statement's own row (a trigger's inserts do not change it once it ends).
     /// </summary>
     public long Insert(string sql, params ReadOnlySpan<(string Name, object? Value)> values)
     {
-        Bind(sql, values).ExecuteNonQuery();
-        return SQLitePCL.raw.sqlite3_last_insert_rowid(connection.Handle);
+        Run(sql, values, out _);
+        return raw.sqlite3_last_insert_rowid(connection.Handle);
     }
 
-    private SqliteCommand Bind(string sql, ReadOnlySpan<(string Name, object? Value)> values)
+    // Returns the rows changed, and the first row's first column when it is an integer.
+    private int Run(string sql, ReadOnlySpan<(string Name, object? Value)> values, out long? first)
     {
-        if (!commands.TryGetValue(sql, out var command))
+        first = null;
+        var read = false;
+        if (connection.Handle is not { } db || transaction.Connection != connection)
         {
-            command = connection.CreateCommand();
-            command.CommandText = sql;
-            command.Transaction = transaction;
-            foreach (var (name, _) in values)
-            {
-                command.Parameters.Add(new SqliteParameter(name, DBNull.Value));
-            }
-
-            command.Prepare();
-            commands[sql] = command;
+            throw new InvalidOperationException("Prepared commands run on an open connection, inside its transaction.");
         }
 
-        // Bound by position: the parameters were added in this order when the command was prepared (the same call site
-        // always passes the same names in the same order), and looking each up by name was measurable in an import.
-        var parameters = command.Parameters;
+        if (!statements.TryGetValue(sql, out var prepared))
+        {
+            prepared = Prepare(db, sql, values);
+            statements[sql] = prepared;
+        }
+
+        var changes = 0;
+        foreach (var (statement, slots) in prepared.Statements)
+        {
+            try
+            {
+                for (var i = 0; i < slots.Length; i++)
+                {
+                    System.Diagnostics.Debug.Assert(prepared.Names[i] == values[i].Name, "same names, same order");
+                    if (slots[i] > 0)
+                    {
+                        Bind(statement, slots[i], values[i].Value);
+                    }
+                }
+
+                int rc;
+                while ((rc = raw.sqlite3_step(statement)) == raw.SQLITE_ROW)
+                {
+                    if (!read && raw.sqlite3_column_type(statement, 0) == raw.SQLITE_INTEGER)
+                    {
+                        first = raw.sqlite3_column_int64(statement, 0);
+                    }
+
+                    read = true;
+                }
+
+                if (rc != raw.SQLITE_DONE)
+                {
+                    SqliteException.ThrowExceptionForRC(rc, db);
+                }
+
+                if (raw.sqlite3_stmt_readonly(statement) == 0)
+                {
+                    changes += raw.sqlite3_changes(db);
+                }
+            }
+            finally
+            {
+                raw.sqlite3_reset(statement);
+            }
+        }
+
+        return changes;
+    }
+
+    private static void Bind(sqlite3_stmt statement, int slot, object? value)
+    {
+        var rc = value switch
+        {
+            null => raw.sqlite3_bind_null(statement, slot),
+            string text => raw.sqlite3_bind_text(statement, slot, text),
+            long number => raw.sqlite3_bind_int64(statement, slot, number),
+            int number => raw.sqlite3_bind_int64(statement, slot, number),
+            bool flag => raw.sqlite3_bind_int64(statement, slot, flag ? 1 : 0),
+            DateTimeOffset time => raw.sqlite3_bind_text(statement, slot, Timestamps.ToText(time)),
+            double number => raw.sqlite3_bind_double(statement, slot, number),
+            _ => throw new NotSupportedException($"No binding for a {value.GetType().Name}: convert it before it reaches SQL."),
+        };
+        if (rc != raw.SQLITE_OK)
+        {
+            throw new InvalidOperationException($"Binding parameter {slot} failed: SQLite error {rc}.");
+        }
+    }
+
+    // Every statement in the text, with where each given value goes in it (0: not used there). A parameter the values
+    // do not name would silently be NULL, so it is an error, as it is for a SqliteCommand.
+    private static Prepared Prepare(sqlite3 db, string sql, ReadOnlySpan<(string Name, object? Value)> values)
+    {
+        var names = new string[values.Length];
         for (var i = 0; i < values.Length; i++)
         {
-            System.Diagnostics.Debug.Assert(parameters[i].ParameterName == values[i].Name, "same names, same order");
-            parameters[i].Value = values[i].Value switch
-            {
-                null => DBNull.Value,
-                bool flag => flag ? 1L : 0L,
-                DateTimeOffset time => Timestamps.ToText(time),
-                var other => other,
-            };
+            names[i] = values[i].Name;
         }
 
-        return command;
+        var list = new List<(sqlite3_stmt, int[])>();
+        try
+        {
+            var rest = sql;
+            while (!string.IsNullOrWhiteSpace(rest))
+            {
+                var rc = raw.sqlite3_prepare_v2(db, rest, out sqlite3_stmt statement, out string tail);
+                if (rc != raw.SQLITE_OK)
+                {
+                    statement?.Dispose();
+                    SqliteException.ThrowExceptionForRC(rc, db);
+                }
+
+                rest = tail;
+                if (statement is null || statement.IsInvalid)
+                {
+                    statement?.Dispose();
+                    continue; // only a comment or a stray semicolon
+                }
+
+                var slots = new int[names.Length];
+                var used = 0;
+                for (var i = 0; i < names.Length; i++)
+                {
+                    slots[i] = raw.sqlite3_bind_parameter_index(statement, names[i]);
+                    used += slots[i] > 0 ? 1 : 0;
+                }
+
+                list.Add((statement, slots));
+                if (used != raw.sqlite3_bind_parameter_count(statement))
+                {
+                    throw new InvalidOperationException($"A parameter of this SQL has no value: {sql}");
+                }
+            }
+        }
+        catch
+        {
+            foreach (var (statement, _) in list)
+            {
+                statement.Dispose();
+            }
+
+            throw;
+        }
+
+        return new Prepared(names, [.. list]);
     }
 
     public void Dispose()
     {
-        foreach (var command in commands.Values)
+        foreach (var prepared in statements.Values)
         {
-            command.Dispose();
+            foreach (var (statement, _) in prepared.Statements)
+            {
+                statement.Dispose(); // finalizes it
+            }
         }
 
-        commands.Clear();
+        statements.Clear();
     }
+
+    private sealed record Prepared(string[] Names, (sqlite3_stmt Statement, int[] Slots)[] Statements);
 }
 
 /// <summary>
