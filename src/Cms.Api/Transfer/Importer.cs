@@ -66,22 +66,24 @@ internal sealed class Importer(
 
                     break;
                 case BundleItem.Comment comment:
-                    var commentPath = $"comments[{run.CommentIds.Count}]";
+                    // Its path only when something is wrong: a million-article import has ten million valid comments.
+                    var commentIndex = run.CommentIds.Count;
+                    string CommentPath() => $"comments[{commentIndex}]";
                     long? parentId = null;
-                    if (comment.Document.Parent is { } parent && parent >= run.CommentIds.Count)
+                    if (comment.Document.Parent is { } parent && parent >= commentIndex)
                     {
-                        run.Fail($"{commentPath}.parent", "'parent' must be the index of an earlier comment in this bundle.");
+                        run.Fail($"{CommentPath()}.parent", "'parent' must be the index of an earlier comment in this bundle.");
                     }
                     else if (comment.Document.Parent is { } earlier)
                     {
                         parentId = run.CommentIds[earlier];
                     }
 
-                    var valid = Check(run, commentPath, validation!);
+                    var valid = validation!.IsValid || Check(run, CommentPath(), validation);
                     if (comment.Document.Article is { Length: > 0 } slug && !run.Slugs.Contains(slug)
                         && !documents.ArticleExists(slug))
                     {
-                        run.Fail($"{commentPath}.article", $"There is no article '{slug}' in this bundle or the database.");
+                        run.Fail($"{CommentPath()}.article", $"There is no article '{slug}' in this bundle or the database.");
                         valid = false;
                     }
 
