@@ -17,7 +17,7 @@ public sealed class ArticleFieldsValidator : AbstractValidator<IArticleFields>
             .When(a => a.Slug is not null);
         RuleFor(a => a.Standfirst).MaximumLength(1000).WithMessage("The standfirst must be at most 1000 characters.");
         RuleFor(a => a.Byline).MaximumLength(200).WithMessage("The byline must be at most 200 characters.");
-        RuleFor(a => a.Status).IsInEnum().WithMessage("The status must be draft, scheduled, published or archived.");
+        RuleFor(a => a.Status).IsDefinedEnum().WithMessage("The status must be draft, scheduled, published or archived.");
     }
 }
 

@@ -1,3 +1,4 @@
+using Cms.Api.Common;
 using FluentValidation;
 
 namespace Cms.Api.Comments;
@@ -46,7 +47,7 @@ public sealed class CommentUpdateValidator : AbstractValidator<CommentUpdateRequ
     public CommentUpdateValidator()
     {
         Include(new CommentFieldsValidator());
-        RuleFor(c => c.Status).NotNull().WithMessage("The status must be pending, approved, spam or rejected.").IsInEnum().WithMessage("The status must be pending, approved, spam or rejected.");
+        RuleFor(c => c.Status).NotNull().WithMessage("The status must be pending, approved, spam or rejected.").IsDefinedEnum().WithMessage("The status must be pending, approved, spam or rejected.");
     }
 }
 
@@ -56,6 +57,6 @@ public sealed class ModerationValidator : AbstractValidator<ModerationRequest>
     {
         RuleFor(m => m.Ids).NotEmpty().WithMessage("List the comment ids to moderate in 'ids'.")
             .Must(ids => ids!.Count <= 1000).WithMessage("At most 1000 comments at a time.").When(m => m.Ids is not null);
-        RuleFor(m => m.Action).NotNull().WithMessage("'action' must be approve, reject, spam or restore.").IsInEnum().WithMessage("'action' must be approve, reject, spam or restore.");
+        RuleFor(m => m.Action).NotNull().WithMessage("'action' must be approve, reject, spam or restore.").IsDefinedEnum().WithMessage("'action' must be approve, reject, spam or restore.");
     }
 }

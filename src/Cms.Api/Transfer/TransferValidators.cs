@@ -1,5 +1,6 @@
 using Cms.Api.Articles;
 using Cms.Api.Comments;
+using Cms.Api.Common;
 using Cms.Api.PullQuotes;
 using Cms.Api.Sections;
 using FluentValidation;
@@ -46,7 +47,7 @@ public sealed class CommentDocumentValidator : AbstractValidator<CommentDocument
     {
         Include(new CommentFieldsValidator());
         RuleFor(c => c.Article).NotEmpty().WithMessage("Each comment names its article by slug in 'article'.");
-        RuleFor(c => c.Status).IsInEnum().WithMessage("The status must be pending, approved, spam or rejected.");
+        RuleFor(c => c.Status).IsDefinedEnum().WithMessage("The status must be pending, approved, spam or rejected.");
         RuleFor(c => c.Parent).GreaterThanOrEqualTo(0).WithMessage("'parent' is the index of an earlier comment in this bundle.");
     }
 }

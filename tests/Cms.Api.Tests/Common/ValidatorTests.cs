@@ -3,6 +3,7 @@ using Cms.Api.Comments;
 using Cms.Api.Common;
 using Cms.Api.PullQuotes;
 using Cms.Api.Sections;
+using Cms.Api.Transfer;
 using FluentValidation;
 
 namespace Cms.Api.Tests.Common;
@@ -61,6 +62,23 @@ public sealed class ValidatorTests
         var errors = Errors(new CommentUpdateValidator(), new CommentUpdateRequest { Name = "A", Body = "B" });
 
         Assert.That(errors.Keys, Is.EquivalentTo(new[] { "status" }));
+    }
+
+    // JSON may carry an enum as a number; one that names no member is refused like an unknown name, and null is left to
+    // the rules that require a value.
+    [Test]
+    public void Every_enum_field_refuses_a_number_that_names_no_member()
+    {
+        Assert.Multiple(() =>
+        {
+            Assert.That(Errors(new CommentUpdateValidator(), new CommentUpdateRequest { Name = "A", Body = "B", Status = (CommentStatus)9 }).Keys, Is.EquivalentTo(new[] { "status" }));
+            Assert.That(Errors(new CommentUpdateValidator(), new CommentUpdateRequest { Name = "A", Body = "B", Status = CommentStatus.Spam }), Is.Empty);
+            Assert.That(Errors(new ModerationValidator(), new ModerationRequest { Ids = [1], Action = (ModerationAction)9 }).Keys, Is.EquivalentTo(new[] { "action" }));
+            Assert.That(Errors(new ModerationValidator(), new ModerationRequest { Ids = [1], Action = ModerationAction.Restore }), Is.Empty);
+            Assert.That(Errors(new CommentDocumentValidator(), new CommentDocument { Article = "a", Name = "A", Body = "B", Status = (CommentStatus)(-1) }).Keys, Is.EquivalentTo(new[] { "status" }));
+            Assert.That(Errors(new CommentDocumentValidator(), new CommentDocument { Article = "a", Name = "A", Body = "B" }), Is.Empty);
+            Assert.That(Errors(new ArticleDocumentValidator(), new ArticleDocument { Slug = "a", Title = "T", Status = (ArticleStatus)4 }).Keys, Is.EquivalentTo(new[] { "status" }));
+        });
     }
 
     [Test]
