@@ -21,6 +21,10 @@ internal sealed class PreparedCommands(SqliteConnection connection, SqliteTransa
 {
     private readonly Dictionary<string, Prepared> statements = new(StringComparer.Ordinal);
 
+    // The last time bound, as text: a bulk write binds the same "now" to every row, and formatting it each time showed.
+    private DateTimeOffset lastTime;
+    private string? lastTimeText;
+
     // Synchronous on purpose: SQLite's calls are synchronous, and these run in a loop.
 
     /// <summary>The first column of the first row as an integer (an id), or null when there is no row.</summary>
@@ -103,7 +107,7 @@ internal sealed class PreparedCommands(SqliteConnection connection, SqliteTransa
         return changes;
     }
 
-    private static void Bind(sqlite3_stmt statement, int slot, object? value)
+    private void Bind(sqlite3_stmt statement, int slot, object? value)
     {
         var rc = value switch
         {
@@ -112,7 +116,7 @@ internal sealed class PreparedCommands(SqliteConnection connection, SqliteTransa
             long number => raw.sqlite3_bind_int64(statement, slot, number),
             int number => raw.sqlite3_bind_int64(statement, slot, number),
             bool flag => raw.sqlite3_bind_int64(statement, slot, flag ? 1 : 0),
-            DateTimeOffset time => raw.sqlite3_bind_text(statement, slot, Timestamps.ToText(time)),
+            DateTimeOffset time => raw.sqlite3_bind_text(statement, slot, TimeText(time)),
             double number => raw.sqlite3_bind_double(statement, slot, number),
             _ => throw new NotSupportedException($"No binding for a {value.GetType().Name}: convert it before it reaches SQL."),
         };
@@ -120,6 +124,17 @@ internal sealed class PreparedCommands(SqliteConnection connection, SqliteTransa
         {
             throw new InvalidOperationException($"Binding parameter {slot} failed: SQLite error {rc}.");
         }
+    }
+
+    private string TimeText(DateTimeOffset time)
+    {
+        if (lastTimeText is null || !time.EqualsExact(lastTime))
+        {
+            lastTimeText = Timestamps.ToText(time);
+            lastTime = time;
+        }
+
+        return lastTimeText;
     }
 
     // Every statement in the text, with where each given value goes in it (0: not used there). A parameter the values
