@@ -74,7 +74,7 @@ internal sealed class Importer(
                     {
                         run.Fail($"{CommentPath()}.parent", "'parent' must be the index of an earlier comment in this bundle.");
                     }
-                    else if (comment.Document.Parent is { } earlier)
+                    else if (comment.Document.Parent is { } earlier and >= 0) // a negative one is the validator's to report
                     {
                         parentId = run.CommentIds[earlier];
                     }

@@ -142,7 +142,12 @@ public sealed class ImportExportTests : ApiTest
         var problem = await ExpectProblem(await Editor.PostAsync("/api/v1/import", Json(new
         {
             articles = new object[] { Article(1), Article(1), new { title = "no slug" } },
-            comments = new object[] { new { article = "missing", name = "A", body = "B" }, new { article = "story-1", parent = 5, name = "A", body = "B" } },
+            comments = new object[]
+            {
+                new { article = "missing", name = "A", body = "B" },
+                new { article = "story-1", parent = 5, name = "A", body = "B" },
+                new { article = "story-1", parent = -1, name = "A", body = "B" },
+            },
         })), HttpStatusCode.BadRequest);
         var malformed = await ExpectProblem(await Editor.PostAsync("/api/v1/import", Json("""{"articles":[{"slug":"a","title":5}]}""")), HttpStatusCode.BadRequest);
         var ndjson = await ExpectProblem(await Editor.PostAsync("/api/v1/import", Ndjson("{\"slug\":\"a\",\"title\":\"A\"}\n{not json\n{\"slug\":\"b\",\"title\":\"B\",\"tittle\":1}\n")), HttpStatusCode.BadRequest);
@@ -150,7 +155,7 @@ public sealed class ImportExportTests : ApiTest
         Assert.Multiple(async () =>
         {
             Assert.That(problem["errors"]!.AsObject().Select(e => e.Key),
-                Is.EquivalentTo(new[] { "articles[1].slug", "articles[2].slug", "comments[0].article", "comments[1].parent" }));
+                Is.EquivalentTo(new[] { "articles[1].slug", "articles[2].slug", "comments[0].article", "comments[1].parent", "comments[2].parent" }));
             Assert.That(malformed["errors"]!.AsObject().Select(e => e.Key), Is.EquivalentTo(new[] { "articles[0].title" }));
             Assert.That(ndjson["errors"]!.AsObject().Select(e => e.Key), Is.EquivalentTo(new[] { "line 2", "line 3" }));
             Assert.That(await ArticleCount(), Is.Zero);
