@@ -192,6 +192,9 @@ run "(a) article + sections + pull-quotes" "$connections" "$article_url"
 run "(b) same, If-None-Match (304)" "$connections" "$article_url" -H "If-None-Match: $etag"
 run "(c) list, first page of 20" "$connections" "$url/api/v1/articles?limit=20"
 run "(d) list, cursor depth $depth" "$connections" "$url/api/v1/articles?limit=20&cursor=$cursor"
+# (c) again right after (d): (d) is judged against the mean of the (c) runs either side of it, so that the machine
+# drifting during the 40 s between them (the baseline moved by up to 26% within one run) is not read as the cost of depth.
+run "(c) again, after (d)" "$connections" "$url/api/v1/articles?limit=20"
 run "(e) search 'river', limit 20" "$connections" "$url/api/v1/articles?q=river&limit=20"
 run "(f) post comment (16 conns)" 16 "$url" -s "$work/comment.lua"
 # The baseline again, last: the process is fully warmed up by now, and the machine may have drifted. Ratios use
@@ -232,9 +235,10 @@ baseline_rps="$(awk -F'\t' '$1 ~ /^\(g\)/ && $2 != "-" && $2 + 0 > best { best =
       line(2, "(a) >= 60% of (g), p99 <= 10 ms", rps[2] >= 0.6 * base && p99[2] <= 10, sprintf("%.0f%%, p99 %.2f ms", 100 * div(rps[2], base), p99[2]))
       line(3, "(b) >= 80% of (g)", rps[3] >= 0.8 * base, sprintf("%.0f%%", 100 * div(rps[3], base)))
       line(4, "(c) >= 40% of (g)", rps[4] >= 0.4 * base, sprintf("%.0f%%", 100 * div(rps[4], base)))
-      line(5, "(d) latency within 1.3x of (c)", p50[5] <= 1.3 * p50[4], sprintf("p50 %.2fx", div(p50[5], p50[4])))
-      line(6, "(e) p99 <= 25 ms", p99[6] <= 25, sprintf("p99 %.2f ms", p99[6]))
-      line(7, "(f) >= 2,000 committed comments/s, 0 errors", rps[7] >= 2000 && err[7] == 0, sprintf("%.0f/s, %d errors", rps[7], err[7]))
+      c = skipped[6] ? p50[4] : (p50[4] + p50[6]) / 2
+      line(5, "(d) latency within 1.3x of (c)", p50[5] <= 1.3 * c, sprintf("p50 %.2fx of the two (c) runs around it; %.2fx of the first alone", div(p50[5], c), div(p50[5], p50[4])))
+      line(7, "(e) p99 <= 25 ms", p99[7] <= 25, sprintf("p99 %.2f ms", p99[7]))
+      line(8, "(f) >= 2,000 committed comments/s, 0 errors", rps[8] >= 2000 && err[8] == 0, sprintf("%.0f/s, %d errors", rps[8], err[8]))
       line(0, "RSS <= 150 MB", rss <= 150, rss " MB")
       line(0, "cold start <= 0.5 s (deployment build)", cold != "n/a" && cold <= 0.5, cold " s; plain `dotnet Cms.Api.dll` " plain " s")
     }' "$results"
