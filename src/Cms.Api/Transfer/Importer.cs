@@ -128,18 +128,18 @@ internal sealed class Importer(
     /// does not depend on the database (a comment's <see cref="CommentFacts"/>, an article's <see cref="SectionText"/>),
     /// also worked out here: the writer's thread is the one the import waits for.
     /// </summary>
-    private static async IAsyncEnumerable<(BundleItem Item, ValidationResult? Validation, CommentFacts? CommentFacts, SectionText? SectionText)> ReadAheadAsync(
+    private static async IAsyncEnumerable<ReadItem> ReadAheadAsync(
         IAsyncEnumerable<BundleItem> items, DateTimeOffset now, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
     {
         const int BatchSize = 64;
-        var ahead = Channel.CreateBounded<List<(BundleItem, ValidationResult?, CommentFacts?, SectionText?)>>(
+        var ahead = Channel.CreateBounded<List<ReadItem>>(
             new BoundedChannelOptions(16) { SingleReader = true, SingleWriter = true });
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var reader = Task.Run(async () =>
         {
             try
             {
-                var batch = new List<(BundleItem, ValidationResult?, CommentFacts?, SectionText?)>(BatchSize);
+                var batch = new List<ReadItem>(BatchSize);
                 await foreach (var item in items.WithCancellation(stop.Token))
                 {
                     ValidationResult? validation = item switch
@@ -149,7 +149,7 @@ internal sealed class Importer(
                         _ => null,
                     };
                     var valid = validation is { IsValid: true };
-                    batch.Add((
+                    batch.Add(new ReadItem(
                         item,
                         validation,
                         valid && item is BundleItem.Comment c ? CommentFacts.Of(c.Document, now) : null,
@@ -157,7 +157,7 @@ internal sealed class Importer(
                     if (batch.Count == BatchSize)
                     {
                         await ahead.Writer.WriteAsync(batch, stop.Token);
-                        batch = new List<(BundleItem, ValidationResult?, CommentFacts?, SectionText?)>(BatchSize);
+                        batch = new List<ReadItem>(BatchSize);
                     }
                 }
 
@@ -192,6 +192,9 @@ internal sealed class Importer(
 
         await reader;
     }
+
+    /// <summary>An item as the read-ahead hands it over: validated, and for a valid one what its rows need.</summary>
+    private readonly record struct ReadItem(BundleItem Item, ValidationResult? Validation, CommentFacts? CommentFacts, SectionText? SectionText);
 
     private static bool Check(Run run, string path, ValidationResult result)
     {
