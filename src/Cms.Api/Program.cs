@@ -1,4 +1,7 @@
-using Cms.Api.Common;
+using Cms.Api.Auth.Keys;
+using Cms.Api.Hosting;
+using Cms.Api.Hosting.OpenApi;
+
 
 // Settings are read once, at start-up. Watching appsettings*.json for changes means watching the content root
 // recursively, and the default database (cms.db) lives there: every write woke the watcher (6% of an import's CPU).
@@ -8,9 +11,9 @@ builder.AddCms();
 var app = builder.Build();
 app.UseCms();
 
-if (Cms.Api.Keys.KeyCommand.IsRequested(args))
+if (KeyCommand.IsRequested(args))
 {
-    return await Cms.Api.Keys.KeyCommand.RunAsync(app, args);
+    return await KeyCommand.RunAsync(app, args);
 }
 
 if (OpenApiExport.IsRequested(args, out var exportPath))

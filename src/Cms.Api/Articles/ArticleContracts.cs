@@ -1,8 +1,8 @@
 using System.ComponentModel.DataAnnotations;
 using System.Text.Json.Serialization;
+using Cms.Api.Articles.PullQuotes;
+using Cms.Api.Articles.Sections;
 using Cms.Api.Comments;
-using Cms.Api.PullQuotes;
-using Cms.Api.Sections;
 
 namespace Cms.Api.Articles;
 

@@ -1,6 +1,11 @@
+using Cms.Api.Auth;
+using Cms.Api.Caching;
 using Cms.Api.Comments;
-using Cms.Api.Common;
 using Cms.Api.Data;
+using Cms.Api.Http;
+using Cms.Api.Idempotency;
+using Cms.Api.Search;
+using Cms.Api.Transfer;
 using FluentValidation;
 using Microsoft.AspNetCore.Http.HttpResults;
 

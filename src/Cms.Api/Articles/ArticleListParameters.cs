@@ -1,4 +1,4 @@
-using Cms.Api.Common;
+using Cms.Api.Http;
 using Microsoft.AspNetCore.Mvc;
 
 namespace Cms.Api.Articles;

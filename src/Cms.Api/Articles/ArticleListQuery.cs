@@ -1,10 +1,11 @@
 using System.Globalization;
 using System.Net;
 using System.Text;
-using Cms.Api.Common;
+using Cms.Api.Articles.PullQuotes;
+using Cms.Api.Articles.Sections;
 using Cms.Api.Data;
-using Cms.Api.PullQuotes;
-using Cms.Api.Sections;
+using Cms.Api.Http;
+using Cms.Api.Search;
 using Dapper;
 using Microsoft.Data.Sqlite;
 

@@ -1,9 +1,10 @@
 using System.Globalization;
+using Cms.Api.Articles.PullQuotes;
+using Cms.Api.Articles.Sections;
 using Cms.Api.Comments;
-using Cms.Api.Common;
 using Cms.Api.Data;
-using Cms.Api.PullQuotes;
-using Cms.Api.Sections;
+using Cms.Api.Search;
+using Cms.Api.Transfer;
 using Dapper;
 using Microsoft.Data.Sqlite;
 

@@ -1,4 +1,5 @@
-using Cms.Api.Common;
+using Cms.Api.Auth;
+
 
 namespace Cms.Api.Articles;
 

@@ -1,4 +1,5 @@
-using Cms.Api.Common;
+using Cms.Api.Caching;
+using Cms.Api.Hosting;
 using Microsoft.Extensions.Options;
 
 namespace Cms.Api.Articles;

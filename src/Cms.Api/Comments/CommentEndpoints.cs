@@ -1,6 +1,10 @@
 using Cms.Api.Articles;
-using Cms.Api.Common;
+using Cms.Api.Auth;
+using Cms.Api.Caching;
 using Cms.Api.Data;
+using Cms.Api.Hosting;
+using Cms.Api.Http;
+using Cms.Api.Idempotency;
 using FluentValidation;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Http.Json;

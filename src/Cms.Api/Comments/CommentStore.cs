@@ -1,5 +1,7 @@
-using Cms.Api.Common;
+using Cms.Api.Articles;
 using Cms.Api.Data;
+using Cms.Api.Http;
+using Cms.Api.Transfer;
 using Dapper;
 
 namespace Cms.Api.Comments;

@@ -1,4 +1,4 @@
-using Cms.Api.Common;
+using Cms.Api.Http;
 using FluentValidation;
 
 namespace Cms.Api.Comments;

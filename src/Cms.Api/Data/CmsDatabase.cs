@@ -43,11 +43,8 @@ public sealed class CmsDatabase
 
     public string DataSource { get; }
 
-    /// <summary>The full-text index's own file, beside the database (cms.db-search for cms.db): see Articles/SearchIndexer.cs.</summary>
+    /// <summary>The full-text index's own file, beside the database (cms.db-search for cms.db): see Search/SearchIndexer.cs.</summary>
     public string SearchPath { get; }
-
-    // Pooled connections keep what was attached to them: each is set up for search once.
-    private readonly System.Runtime.CompilerServices.ConditionalWeakTable<SQLitePCL.sqlite3, object> searchReaders = [];
 
     private long commandCount;
 
@@ -61,24 +58,6 @@ public sealed class CmsDatabase
     {
         var connection = new CountingConnection(ConnectionString, this);
         await connection.OpenAsync(cancellationToken);
-        return connection;
-    }
-
-    /// <summary>
-    /// Opens a connection that can search: the index's file attached as <c>search</c>.
-    /// </summary>
-    public async Task<SqliteConnection> OpenSearchReaderAsync(CancellationToken cancellationToken = default)
-    {
-        var connection = await OpenAsync(cancellationToken);
-        if (!searchReaders.TryGetValue(connection.Handle!, out _))
-        {
-            await using var command = connection.CreateCommand();
-            command.CommandText = $"ATTACH DATABASE @Path AS {Articles.SearchIndex.Schema}";
-            command.Parameters.AddWithValue("@Path", SearchPath);
-            await command.ExecuteNonQueryAsync(cancellationToken);
-            searchReaders.AddOrUpdate(connection.Handle!, this);
-        }
-
         return connection;
     }
 

@@ -1,3 +1,4 @@
+using Cms.Api.Transfer;
 using Microsoft.Data.Sqlite;
 using SQLitePCL;
 

@@ -1,7 +1,8 @@
 using Cms.Api.Articles;
 using Cms.Api.Comments;
-using Cms.Api.Common;
 using Cms.Api.Data;
+using Cms.Api.Http;
+using Cms.Api.Search;
 using Dapper;
 using Microsoft.Data.Sqlite;
 

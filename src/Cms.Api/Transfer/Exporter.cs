@@ -1,8 +1,8 @@
 using System.Text.Json;
 using Cms.Api.Articles;
 using Cms.Api.Comments;
-using Cms.Api.Common;
 using Cms.Api.Data;
+using Cms.Api.Http;
 using Dapper;
 
 namespace Cms.Api.Transfer;

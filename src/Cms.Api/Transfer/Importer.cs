@@ -3,10 +3,12 @@ using System.IO.Pipelines;
 using System.Text.Json;
 using System.Threading.Channels;
 using Cms.Api.Articles;
-using Cms.Api.Common;
+using Cms.Api.Comments;
 using Cms.Api.Data;
-using FluentValidation;
+using Cms.Api.Http;
+using Cms.Api.Search;
 using FluentValidation.Results;
+using FluentValidation;
 
 namespace Cms.Api.Transfer;
 

@@ -1,5 +1,7 @@
 using System.ComponentModel.DataAnnotations;
 using System.Text.Json.Serialization;
+using Cms.Api.Articles.PullQuotes;
+using Cms.Api.Articles.Sections;
 using Cms.Api.Articles;
 using Cms.Api.Comments;
 
@@ -38,7 +40,7 @@ public sealed record ArticleDocument : IArticleFields
     public IReadOnlyList<PullQuoteDocument>? PullQuotes { get; init; }
 }
 
-public sealed record SectionDocument : Cms.Api.Sections.ISectionText
+public sealed record SectionDocument : Cms.Api.Articles.Sections.ISectionText
 {
     public string? Heading { get; init; }
 
@@ -46,7 +48,7 @@ public sealed record SectionDocument : Cms.Api.Sections.ISectionText
     public string? Body { get; init; }
 }
 
-public sealed record PullQuoteDocument : Cms.Api.PullQuotes.IPullQuoteText
+public sealed record PullQuoteDocument : Cms.Api.Articles.PullQuotes.IPullQuoteText
 {
     [Required]
     public string? Text { get; init; }

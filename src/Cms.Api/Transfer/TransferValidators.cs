@@ -1,8 +1,8 @@
+using Cms.Api.Articles.PullQuotes;
+using Cms.Api.Articles.Sections;
 using Cms.Api.Articles;
 using Cms.Api.Comments;
-using Cms.Api.Common;
-using Cms.Api.PullQuotes;
-using Cms.Api.Sections;
+using Cms.Api.Http;
 using FluentValidation;
 
 namespace Cms.Api.Transfer;

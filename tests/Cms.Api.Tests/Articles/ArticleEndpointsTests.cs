@@ -1,4 +1,5 @@
 using System.Text;
+using Cms.Api.Http;
 
 namespace Cms.Api.Tests.Articles;
 

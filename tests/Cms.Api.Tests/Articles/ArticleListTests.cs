@@ -1,3 +1,6 @@
+using Cms.Api.Data;
+using Cms.Api.Http;
+
 namespace Cms.Api.Tests.Articles;
 
 /// <summary>Filters, sorts, keyset cursors and full-text search on GET /api/v1/articles.</summary>

@@ -1,4 +1,5 @@
 using Cms.Api.Data;
+using Cms.Api.Http;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Cms.Api.Tests.Articles;

@@ -1,4 +1,6 @@
 using Cms.Api.Comments;
+using Cms.Api.Http;
+using Cms.Api.Transfer;
 using Microsoft.Data.Sqlite;
 
 namespace Cms.Api.Tests.Comments;

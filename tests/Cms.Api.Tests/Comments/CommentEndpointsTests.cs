@@ -1,3 +1,5 @@
+using Cms.Api.Http;
+
 namespace Cms.Api.Tests.Comments;
 
 public sealed class CommentEndpointsTests : ApiTest

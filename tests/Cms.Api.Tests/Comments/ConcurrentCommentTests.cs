@@ -1,3 +1,6 @@
+using Cms.Api.Http;
+using Cms.Api.Transfer;
+
 namespace Cms.Api.Tests.Comments;
 
 /// <summary>

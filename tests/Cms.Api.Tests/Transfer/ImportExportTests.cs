@@ -1,5 +1,8 @@
 using System.Net.Http.Headers;
 using System.Text;
+using Cms.Api.Http;
+using Cms.Api.Idempotency;
+using Cms.Api.Transfer;
 
 namespace Cms.Api.Tests.Transfer;
 

@@ -1,3 +1,5 @@
+using Cms.Api.Http;
+
 namespace Cms.Api.Tests.Transfer;
 
 public sealed class UpsertTests : ApiTest

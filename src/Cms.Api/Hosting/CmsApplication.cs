@@ -1,0 +1,166 @@
+using Cms.Api.Articles.PullQuotes;
+using Cms.Api.Articles.Sections;
+using Cms.Api.Articles;
+using Cms.Api.Auth.Keys;
+using Cms.Api.Auth;
+using Cms.Api.Caching;
+using Cms.Api.Comments;
+using Cms.Api.Data;
+using Cms.Api.Hosting.OpenApi;
+using Cms.Api.Http;
+using Cms.Api.Idempotency;
+using Cms.Api.Search;
+using Cms.Api.Transfer;
+using FluentValidation;
+using Microsoft.AspNetCore.Authentication;
+
+namespace Cms.Api.Hosting;
+
+/// <summary>Service registration and the request pipeline, kept out of Program.cs so both read top to bottom.</summary>
+public static class CmsApplication
+{
+    public static WebApplicationBuilder AddCms(this WebApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        services.Configure<CmsOptions>(builder.Configuration.GetSection(CmsOptions.Section));
+
+        Timestamps.RegisterDapperHandlers();
+        Dapper.DefaultTypeMap.MatchNamesWithUnderscores = true;
+        var connectionString = builder.Configuration.GetConnectionString("Cms") ?? "Data Source=cms.db";
+        services.AddSingleton(new CmsDatabase(connectionString));
+        services.AddSingleton(TimeProvider.System);
+        services.AddSingleton<Migrator>();
+        services.AddSingleton<ApiKeyRegistry>();
+        services.AddHostedService<DatabaseStartup>();
+        // After DatabaseStartup: the indexer reads the migrated database when it starts.
+        services.AddSingleton<SearchIndexer>();
+        services.AddHostedService(provider => provider.GetRequiredService<SearchIndexer>());
+        // After DatabaseStartup: its first pass needs the migrated schema.
+        services.AddSingleton<ScheduledPublisher>();
+        services.AddHostedService(provider => provider.GetRequiredService<ScheduledPublisher>());
+
+        services.AddSingleton<ArticleStore>();
+        services.AddSingleton<ArticleListReader>();
+        services.AddSingleton<ETags>();
+        services.AddSingleton(new ResponseCache { Enabled = builder.Configuration.GetValue("Cms:Caching:InProcess", true) });
+        services.AddSingleton<Importer>();
+        services.AddSingleton<Exporter>();
+        services.AddSingleton<SectionStore>();
+        services.AddSingleton<PullQuoteStore>();
+        services.AddSingleton<CommentStore>();
+
+        Validation.UseJsonFieldNames();
+        services.AddValidatorsFromAssemblyContaining<ArticleValidator>(includeInternalTypes: true);
+
+        services.ConfigureHttpJsonOptions(options => Json.Configure(options.SerializerOptions));
+        services.Configure<Microsoft.AspNetCore.Mvc.JsonOptions>(options => Json.Configure(options.JsonSerializerOptions));
+        services.Configure<RouteHandlerOptions>(options => options.ThrowOnBadRequest = true);
+        services.AddProblemDetails(options => options.CustomizeProblemDetails = Problems.FillDefaults);
+        services.AddExceptionHandler<BadRequestExceptionHandler>();
+        services.AddExceptionHandler<DatabaseBusyExceptionHandler>();
+
+        services.AddAuthentication(ApiKeyAuthenticationHandler.SchemeName)
+            .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null);
+        // Nothing here uses ASP.NET Core data protection (no cookies, no antiforgery tokens), but AddAuthentication
+        // registers it, and its hosted service loads, or creates and writes to the user profile, a key ring at
+        // every start. Without that service the (unused) key ring would only be made on first use.
+        var keyRingLoader = services.FirstOrDefault(d => d.ImplementationType?.FullName == "Microsoft.AspNetCore.DataProtection.Internal.DataProtectionHostedService");
+        if (keyRingLoader is not null)
+        {
+            services.Remove(keyRingLoader);
+        }
+        services.AddAuthorizationBuilder()
+            .AddPolicy(Roles.AdminPolicy, policy => policy.RequireRole(Roles.Admin));
+        services.AddPublicWriteLimits();
+        services.AddSingleton<KeyStore>();
+        services.AddSingleton<KeyUsage>();
+
+        services.AddCors(cors => cors.AddDefaultPolicy(policy =>
+        {
+            var origins = builder.Configuration.GetSection("Cms:Cors:Origins").Get<string[]>() ?? [];
+            if (origins.Length > 0)
+            {
+                policy.WithOrigins(origins);
+            }
+            else if (builder.Environment.IsDevelopment())
+            {
+                policy.SetIsOriginAllowed(origin => Uri.TryCreate(origin, UriKind.Absolute, out var uri) && uri.IsLoopback);
+            }
+            else
+            {
+                policy.SetIsOriginAllowed(_ => false);
+            }
+
+            // Front-ends need these to cache, page, follow creations and back off.
+            policy.AllowAnyHeader().AllowAnyMethod()
+                .WithExposedHeaders("ETag", "Link", "Location", "Retry-After", "Last-Modified", "Idempotent-Replayed");
+        }));
+
+        services.AddTrustedProxies(builder.Configuration.GetSection("Cms:TrustedProxies").Get<string[]>() ?? []);
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = Problems.MaxBodyBytes);
+        services.AddCmsOpenApi();
+        return builder;
+    }
+
+    public static WebApplication UseCms(this WebApplication app)
+    {
+        app.UseForwardedHeaders();
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        app.UseCors();
+        app.UseBodySizeLimit();
+        app.UseAuthentication();
+        app.RejectInvalidKeys();
+        app.UseAuthorization();
+        app.UseRateLimiter();
+        app.UseResponseCache();
+        app.UseIdempotencyKeys();
+        app.UseCmsOpenApi();
+
+        app.MapGet("/healthz", HealthCheck.Check)
+            .WithName("HealthCheck")
+            .WithTags("Health")
+            .WithSummary("200 when the database answers, 503 otherwise")
+            .AllowAnonymous();
+        app.MapArticles();
+        app.MapSections();
+        app.MapPullQuotes();
+        app.MapComments();
+        app.MapTransfer();
+        app.MapKeys();
+        app.MapBaselineIfEnabled(app.Configuration);
+        return app;
+    }
+
+    /// <summary>
+    /// Refuses bodies over 1 MiB with a 413 problem before they are read. Kestrel enforces the same limit on
+    /// chunked bodies; this check also covers hosts without Kestrel's limit (the test server).
+    /// </summary>
+    private static IApplicationBuilder UseBodySizeLimit(this IApplicationBuilder app) => app.Use(async (context, next) =>
+    {
+        if (context.GetEndpoint()?.Metadata.GetMetadata<LargeBody>() is not null)
+        {
+            // Bulk import streams its body; Kestrel's 1 MiB default is lifted for it alone.
+            if (context.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
+            {
+                limit.MaxRequestBodySize = null;
+            }
+
+            await next(context);
+            return;
+        }
+
+        if (context.Request.ContentLength > Problems.MaxBodyBytes)
+        {
+            context.Response.StatusCode = StatusCodes.Status413PayloadTooLarge;
+            await context.RequestServices.GetRequiredService<IProblemDetailsService>().WriteAsync(new ProblemDetailsContext
+            {
+                HttpContext = context,
+                ProblemDetails = Problems.PayloadTooLarge(),
+            });
+            return;
+        }
+
+        await next(context);
+    });
+}

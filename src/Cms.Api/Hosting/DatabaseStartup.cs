@@ -1,0 +1,114 @@
+using Cms.Api.Auth;
+using Cms.Api.Data;
+using Cms.Api.Search;
+using Cms.Api.Transfer;
+using Dapper;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.Extensions.Options;
+
+namespace Cms.Api.Hosting;
+
+/// <summary>
+/// Runs before the server accepts requests: migrates the database, loads (or on first start creates) the admin
+/// key, and seeds demo content when asked. Kept out of Program.cs's build path so exporting OpenAPI needs no database.
+/// </summary>
+internal sealed class DatabaseStartup(
+    Migrator migrator,
+    CmsDatabase database,
+    SearchIndexer search,
+    ApiKeyRegistry keys,
+    IOptions<CmsOptions> options,
+    IHostEnvironment environment,
+    IHostApplicationLifetime lifetime,
+    IServer server,
+    TimeProvider clock,
+    ILogger<DatabaseStartup> logger) : IHostedService
+{
+    private const string GeneratedAdminName = "admin (generated)";
+
+    private const string SelectStoredKeys =
+        "SELECT id AS Id, name AS Name, role AS Role, key_hash AS Hash FROM api_keys WHERE revoked_at IS NULL";
+
+    private const string InsertKey = """
+        INSERT INTO api_keys (name, role, prefix, key_hash, created_at)
+        VALUES (@Name, @Role, @Prefix, @Hash, @Now)
+        """;
+
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        await migrator.MigrateAsync(cancellationToken);
+        var generatedKey = await LoadKeysAsync(cancellationToken);
+
+        if (options.Value.SeedDemoContent ?? environment.IsDevelopment())
+        {
+            await DemoContent.SeedIfEmptyAsync(database, search, clock, cancellationToken);
+        }
+
+        lifetime.ApplicationStarted.Register(() => Announce(generatedKey));
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    /// <summary>Returns the new admin key when this start generated one (shown once, never stored).</summary>
+    private async Task<string?> LoadKeysAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        var stored = (await connection.QueryAsync<ApiKeyRegistry.KnownKey>(SelectStoredKeys)).AsList();
+        foreach (var known in stored)
+        {
+            keys.Add(known.Name, known.Role, known.Hash, known.Id);
+        }
+
+        if (!string.IsNullOrWhiteSpace(options.Value.AdminKey))
+        {
+            keys.Add("admin (configuration)", Roles.Admin, ApiKeyRegistry.Hash(options.Value.AdminKey));
+            return null;
+        }
+
+        if (stored.Any(k => k.Role == Roles.Admin))
+        {
+            return null;
+        }
+
+        var key = ApiKeyRegistry.Generate();
+        var id = await connection.ExecuteScalarAsync<long>(InsertKey + " RETURNING id", new
+        {
+            Name = GeneratedAdminName,
+            Role = Roles.Admin,
+            Prefix = key[..8],
+            Hash = ApiKeyRegistry.Hash(key),
+            Now = Timestamps.Now(clock),
+        });
+        keys.Add(GeneratedAdminName, Roles.Admin, ApiKeyRegistry.Hash(key), id);
+        return key;
+    }
+
+    private void Announce(string? generatedKey)
+    {
+        var addresses = server.Features.Get<IServerAddressesFeature>()?.Addresses ?? [];
+        foreach (var address in addresses)
+        {
+            logger.LogInformation("Swagger UI: {Address}/swagger", address.Replace("[::]", "localhost", StringComparison.Ordinal));
+        }
+
+        logger.LogInformation("Database: {DataSource}", database.DataSource is "" or ":memory:" ? database.DataSource : Path.GetFullPath(database.DataSource));
+        if (generatedKey is not null)
+        {
+            // Printed once: only the hash is stored. Lost it? Set Cms__AdminKey, or delete cms.db's api_keys row and restart.
+            Console.WriteLine();
+            Console.WriteLine("  Admin API key (shown once, stored only as a hash):");
+            Console.WriteLine($"    {generatedKey}");
+            Console.WriteLine("  Send it as 'Authorization: Bearer <key>' or paste it into Swagger UI's Authorize button.");
+            Console.WriteLine();
+        }
+        else if (string.IsNullOrWhiteSpace(options.Value.AdminKey))
+        {
+            logger.LogInformation("Admin key: the one generated on first start (stored as a hash). Set Cms__AdminKey to use your own.");
+        }
+        else
+        {
+            logger.LogInformation("Admin key: from configuration (Cms:AdminKey)");
+        }
+    }
+}

@@ -1,0 +1,27 @@
+using System.Runtime.CompilerServices;
+using Cms.Api.Data;
+using Microsoft.Data.Sqlite;
+
+namespace Cms.Api.Search;
+
+/// <summary>Reading connections that can search: the index's file attached as <see cref="SearchIndex.Schema"/>.</summary>
+internal static class SearchConnections
+{
+    // Pooled connections keep what was attached to them: each is set up for search once.
+    private static readonly ConditionalWeakTable<SQLitePCL.sqlite3, object> Attached = [];
+
+    public static async Task<SqliteConnection> OpenSearchReaderAsync(this CmsDatabase database, CancellationToken cancellationToken = default)
+    {
+        var connection = await database.OpenAsync(cancellationToken);
+        if (!Attached.TryGetValue(connection.Handle!, out _))
+        {
+            await using var command = connection.CreateCommand();
+            command.CommandText = $"ATTACH DATABASE @Path AS {SearchIndex.Schema}";
+            command.Parameters.AddWithValue("@Path", database.SearchPath);
+            await command.ExecuteNonQueryAsync(cancellationToken);
+            Attached.AddOrUpdate(connection.Handle!, database);
+        }
+
+        return connection;
+    }
+}

@@ -1,0 +1,30 @@
+using Cms.Api.Http;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Cms.Api.Tests.Hosting;
+
+public sealed class HostingTests : ApiTest
+{
+    [Test]
+    public async Task Settings_files_are_not_watched_because_the_database_lives_beside_them()
+    {
+        await Public.GetAsync("/healthz");
+        var configuration = (IConfigurationRoot)Factory.Services.GetRequiredService<IConfiguration>();
+
+        var files = configuration.Providers.OfType<FileConfigurationProvider>().ToList();
+
+        Assert.That(files, Is.Not.Empty, "appsettings.json is read");
+        Assert.That(files.Select(f => f.Source.ReloadOnChange), Is.All.False);
+    }
+
+    [Test]
+    public async Task SQLite_keeps_no_memory_statistics_because_they_cost_a_global_lock_per_allocation()
+    {
+        // Reads and writes allocate plenty; with statistics on, SQLite would count it here.
+        Assert.That((await Editor.PostAsync("/api/v1/articles", Json(new { slug = "counted", title = "Counted" }))).IsSuccessStatusCode);
+        Assert.That((await Public.GetAsync("/api/v1/articles?limit=5")).IsSuccessStatusCode);
+
+        Assert.That(SQLitePCL.raw.sqlite3_memory_used(), Is.Zero);
+    }
+}
