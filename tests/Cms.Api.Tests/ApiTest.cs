@@ -1,9 +1,7 @@
 using System.Net.Http.Json;
-using System.Net;
 using System.Text.Json.Nodes;
 using System.Text.Json;
 using System.Text;
-using Cms.Api.Http;
 
 namespace Cms.Api.Tests;
 

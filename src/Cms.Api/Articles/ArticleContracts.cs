@@ -1,3 +1,4 @@
+using Cms.Api.Http;
 using System.ComponentModel.DataAnnotations;
 using System.Text.Json.Serialization;
 using Cms.Api.Articles.PullQuotes;
@@ -29,7 +30,7 @@ public sealed record ArticleResponse(
     DateTimeOffset? PublishedAt,
     DateTimeOffset CreatedAt,
     DateTimeOffset UpdatedAt,
-    long Version)
+    long Version) : IVersioned
 {
     /// <summary>Whether the comment form is open (posting to a closed article is 403).</summary>
     public bool CommentsOpen { get; init; } = true;

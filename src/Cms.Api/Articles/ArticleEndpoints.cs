@@ -5,7 +5,6 @@ using Cms.Api.Data;
 using Cms.Api.Http;
 using Cms.Api.Idempotency;
 using Cms.Api.Search;
-using Cms.Api.Transfer;
 using FluentValidation;
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -150,19 +149,15 @@ public static class ArticleEndpoints
             surrogateKeys);
     }
 
-    internal static async Task<Results<Created<ArticleResponse>, ProblemHttpResult>> CreateArticle(
+    internal static async Task<Results<Created<ArticleResponse>, ValidationProblem, ProblemHttpResult>> CreateArticle(
         ArticleRequest request, HttpContext context, ArticleStore store, ScheduledPublisher publisher, ETags etags, CancellationToken cancellationToken)
     {
-        var (outcome, row) = await store.CreateAsync(request, cancellationToken);
-        if (outcome == ArticleWriteOutcome.SlugTaken)
+        var write = await store.CreateAsync(request, cancellationToken);
+        return write.ToHttp(context, etags, "article", r => r.ToResponse(), response =>
         {
-            return SlugTaken(request.Slug!);
-        }
-
-        publisher.WakeIfScheduled(row!);
-        var response = row!.ToResponse();
-        context.Response.Headers.ETag = etags.Of(response);
-        return TypedResults.Created($"/api/v1/articles/{row.Id}", response);
+            publisher.WakeIfScheduled(response);
+            return TypedResults.Created($"/api/v1/articles/{response.Id}", response);
+        });
     }
 
     internal static async Task<Results<CachedJson<ArticleResponse>, ValidationProblem, ProblemHttpResult>> GetArticle(
@@ -193,80 +188,40 @@ public static class ArticleEndpoints
         return new CachedJson<ArticleResponse>(response, LastModified(response), ContentKeys(response));
     }
 
-    internal static Task<IResult> ReplaceArticle(
+    internal static Task<Results<Ok<ArticleResponse>, ValidationProblem, ProblemHttpResult>> ReplaceArticle(
         long id, ArticleRequest request, HttpContext context, ArticleStore store, ScheduledPublisher publisher, ETags etags, CancellationToken cancellationToken) =>
         Write(id, _ => request, context, store, publisher, etags, cancellationToken);
 
-    internal static async Task<IResult> PatchArticle(
+    internal static Task<Results<Ok<ArticleResponse>, ValidationProblem, ProblemHttpResult>> PatchArticle(
         long id, MergePatchDocument patch, HttpContext context, ArticleStore store, ScheduledPublisher publisher,
-        IValidator<ArticleRequest> validator, ETags etags, CancellationToken cancellationToken)
-    {
-        IDictionary<string, string[]>? errors = null;
-        var result = await Write(
-            id,
-            current => MergePatch.ApplyAndValidate(current.ToRequest(), patch, validator, etags.SerializerOptions, out errors),
+        IValidator<ArticleRequest> validator, ETags etags, CancellationToken cancellationToken) =>
+        Write(
+            id, current => MergePatch.ApplyAndValidate(current.ToRequest(), patch, validator, etags.SerializerOptions),
             context, store, publisher, etags, cancellationToken);
-        return errors is null ? result : Validation.Problem(errors);
-    }
 
-    internal static Task<IResult> PublishArticle(
+    internal static Task<Results<Ok<ArticleResponse>, ValidationProblem, ProblemHttpResult>> PublishArticle(
         long id, HttpContext context, ArticleStore store, ScheduledPublisher publisher, ETags etags, CancellationToken cancellationToken) =>
         Write(id, current => current.ToRequest() with { Status = ArticleStatus.Published }, context, store, publisher, etags, cancellationToken);
 
-    internal static Task<IResult> UnpublishArticle(
+    internal static Task<Results<Ok<ArticleResponse>, ValidationProblem, ProblemHttpResult>> UnpublishArticle(
         long id, HttpContext context, ArticleStore store, ScheduledPublisher publisher, ETags etags, CancellationToken cancellationToken) =>
         Write(id, current => current.ToRequest() with { Status = ArticleStatus.Draft }, context, store, publisher, etags, cancellationToken);
 
-    internal static async Task<IResult> DeleteArticle(long id, HttpContext context, ArticleStore store, ETags etags, CancellationToken cancellationToken)
-    {
-        var ifMatch = IfMatch.From(context.Request);
-        if (PreconditionResults.RequireIfConfigured(context, ifMatch) is { } required)
-        {
-            return required;
-        }
-
-        var (outcome, current) = await store.DeleteAsync(id, row => ifMatch.Matches(etags.Of(row.ToResponse())), cancellationToken);
-        return outcome switch
-        {
-            ArticleWriteOutcome.NotFound => Problems.NotFound($"article {id}"),
-            ArticleWriteOutcome.PreconditionFailed => PreconditionResults.Failed(context, "article", current!.Version, etags.Of(current.ToResponse())),
-            _ => TypedResults.NoContent(),
-        };
-    }
+    internal static Task<Results<NoContent, ValidationProblem, ProblemHttpResult>> DeleteArticle(
+        long id, HttpContext context, ArticleStore store, ETags etags, CancellationToken cancellationToken) =>
+        WriteResponses.ConditionalAsync<ArticleRow, ArticleResponse, NoContent>(
+            context, etags, $"article {id}", r => r.ToResponse(), matches => store.DeleteAsync(id, matches, cancellationToken), _ => TypedResults.NoContent());
 
     /// <summary>The one write path for PUT, PATCH, publish and unpublish: If-Match, save, ETag of the result.</summary>
-    private static async Task<IResult> Write(
-        long id, Func<ArticleRow, ArticleRequest?> change, HttpContext context, ArticleStore store, ScheduledPublisher publisher,
-        ETags etags, CancellationToken cancellationToken)
-    {
-        var ifMatch = IfMatch.From(context.Request);
-        if (PreconditionResults.RequireIfConfigured(context, ifMatch) is { } required)
-        {
-            return required;
-        }
-
-        ArticleRequest? request = null;
-        var (outcome, row) = await store.UpdateAsync(
-            id,
-            current => request = change(current),
-            current => ifMatch.Matches(etags.Of(current.ToResponse())),
-            cancellationToken);
-
-        switch (outcome)
-        {
-            case ArticleWriteOutcome.NotFound or ArticleWriteOutcome.Abandoned:
-                return Problems.NotFound($"article {id}");
-            case ArticleWriteOutcome.SlugTaken:
-                return SlugTaken(request!.Slug!);
-            case ArticleWriteOutcome.PreconditionFailed:
-                return PreconditionResults.Failed(context, "article", row!.Version, etags.Of(row.ToResponse()));
-        }
-
-        publisher.WakeIfScheduled(row!);
-        var response = row!.ToResponse();
-        context.Response.Headers.ETag = etags.Of(response);
-        return TypedResults.Ok(response);
-    }
+    private static Task<Results<Ok<ArticleResponse>, ValidationProblem, ProblemHttpResult>> Write(
+        long id, Func<ArticleRow, Proposed<ArticleRequest>> change, HttpContext context, ArticleStore store, ScheduledPublisher publisher,
+        ETags etags, CancellationToken cancellationToken) =>
+        WriteResponses.ConditionalAsync<ArticleRow, ArticleResponse, Ok<ArticleResponse>>(
+            context, etags, $"article {id}", r => r.ToResponse(), matches => store.UpdateAsync(id, change, matches, cancellationToken), response =>
+            {
+                publisher.WakeIfScheduled(response);
+                return TypedResults.Ok(response);
+            });
 
     private static DateTimeOffset LastModified(ArticleResponse article) => new[] { article.UpdatedAt }
         .Concat(article.Sections?.Select(s => s.UpdatedAt) ?? [])
@@ -279,7 +234,4 @@ public static class ArticleEndpoints
         .Concat(article.Sections?.Select(s => $"section-{s.Id}") ?? [])
         .Concat(article.PullQuotes?.Select(q => $"pull-quote-{q.Id}") ?? [])
         .Concat(article.Comments is null ? [] : [$"comments-article-{article.Id}"]);
-
-    private static ProblemHttpResult SlugTaken(string slug) =>
-        Problems.Conflict($"The slug '{slug}' is already used by another article. Choose another or omit it to derive one from the title.");
 }

@@ -4,9 +4,7 @@ using Cms.Api.Articles.Sections;
 using Cms.Api.Comments;
 using Cms.Api.Data;
 using Cms.Api.Search;
-using Cms.Api.Transfer;
 using Dapper;
-using Microsoft.Data.Sqlite;
 
 namespace Cms.Api.Articles;
 
@@ -63,18 +61,6 @@ internal static class ArticleStatuses
     public static string ToText(ArticleStatus status) => status.ToString().ToLowerInvariant();
 
     public static ArticleStatus Parse(string text) => Enum.Parse<ArticleStatus>(text, ignoreCase: true);
-}
-
-internal enum ArticleWriteOutcome
-{
-    Saved,
-    Unchanged,
-    NotFound,
-    SlugTaken,
-    PreconditionFailed,
-
-    /// <summary>The change function refused (e.g. a PATCH that failed validation); nothing was written.</summary>
-    Abandoned,
 }
 
 /// <summary>An article with the parts a page needs, read in one round trip.</summary>
@@ -148,19 +134,11 @@ internal sealed class ArticleStore(CmsDatabase database, TimeProvider clock)
 
     private const string NextDue = "SELECT MIN(publish_at) FROM articles WHERE status = 'scheduled'";
 
-    public async Task<ArticleRow?> FindAsync(string reference, CancellationToken cancellationToken)
-    {
-        await using var connection = await database.OpenAsync(cancellationToken);
-        return long.TryParse(reference, NumberStyles.None, CultureInfo.InvariantCulture, out var id)
-            ? await connection.QuerySingleOrDefaultAsync<ArticleRow>(SelectById, new { Id = id })
-            : await connection.QuerySingleOrDefaultAsync<ArticleRow>(SelectBySlug, new { Slug = reference });
-    }
-
-    public async Task<ArticleRow?> FindByIdAsync(long id, CancellationToken cancellationToken)
-    {
-        await using var connection = await database.OpenAsync(cancellationToken);
-        return await connection.QuerySingleOrDefaultAsync<ArticleRow>(SelectById, new { Id = id });
-    }
+    /// <summary>The article by numeric id or slug (slugs are never all digits).</summary>
+    public Task<ArticleRow?> FindAsync(string reference, CancellationToken cancellationToken) =>
+        long.TryParse(reference, NumberStyles.None, CultureInfo.InvariantCulture, out var id)
+            ? database.SingleOrDefaultAsync<ArticleRow>(SelectById, new { Id = id }, cancellationToken)
+            : database.SingleOrDefaultAsync<ArticleRow>(SelectBySlug, new { Slug = reference }, cancellationToken);
 
     /// <summary>
     /// The article and the parts asked for, in ONE command (several result sets), so a page costs one round
@@ -187,13 +165,13 @@ internal sealed class ArticleStore(CmsDatabase database, TimeProvider clock)
         }
 
         await using var connection = await database.OpenAsync(cancellationToken);
-        await using var results = await connection.QueryMultipleAsync(string.Join(";\n", sql), new
+        await using var results = await connection.QueryMultipleAsync(new CommandDefinition(string.Join(";\n", sql), new
         {
             Id = numeric ? id : (long?)null,
             Slug = numeric ? null : reference,
             AllComments = allComments,
             CommentFetch = commentLimit + 1,
-        });
+        }, cancellationToken: cancellationToken));
         var article = await results.ReadSingleOrDefaultAsync<ArticleRow>();
         if (article is null)
         {
@@ -206,28 +184,27 @@ internal sealed class ArticleStore(CmsDatabase database, TimeProvider clock)
         return new ArticlePage(article, sections, quotes, comments);
     }
 
-    public async Task<(ArticleWriteOutcome Outcome, ArticleRow? Row)> CreateAsync(ArticleRequest request, CancellationToken cancellationToken)
+    public async Task<WriteResult<ArticleRow>> CreateAsync(ArticleRequest request, CancellationToken cancellationToken)
     {
-        await using var connection = await database.OpenWriterAsync(cancellationToken);
-        await using var transaction = CmsDatabase.BeginWrite(connection);
+        await using var write = await database.BeginWriteAsync(cancellationToken);
         var now = Timestamps.Now(clock);
         string slug;
         if (request.Slug is { } chosen)
         {
-            if (await connection.ExecuteScalarAsync<bool>(SlugInUse, new { Slug = chosen, Id = 0L }, transaction))
+            if (await write.ScalarAsync<bool>(SlugInUse, new { Slug = chosen, Id = 0L }))
             {
-                return (ArticleWriteOutcome.SlugTaken, null);
+                return SlugTaken(chosen);
             }
 
             slug = chosen;
         }
         else
         {
-            slug = await FreeSlugAsync(connection, transaction, Slugs.FromTitle(request.Title!));
+            slug = await FreeSlugAsync(write, Slugs.FromTitle(request.Title!));
         }
 
         var status = request.Status ?? ArticleStatus.Draft;
-        var id = await connection.ExecuteScalarAsync<long>(Insert, new
+        var id = await write.ScalarAsync<long>(Insert, new
         {
             Slug = slug,
             request.Title,
@@ -238,11 +215,11 @@ internal sealed class ArticleStore(CmsDatabase database, TimeProvider clock)
             PublishedAt = status == ArticleStatus.Published ? now : (DateTimeOffset?)null,
             CommentsOpen = request.CommentsOpen ?? true,
             Now = now,
-        }, transaction);
-        await connection.ExecuteAsync(SearchIndex.RecordChange, new { Id = id }, transaction);
-        var row = await connection.QuerySingleAsync<ArticleRow>(SelectById, new { Id = id }, transaction);
-        await transaction.CommitAsync(cancellationToken);
-        return (ArticleWriteOutcome.Saved, row);
+        });
+        await write.ExecuteAsync(SearchIndex.RecordChange, new { Id = id });
+        var row = await write.SingleAsync<ArticleRow>(SelectById, new { Id = id });
+        await write.CommitAsync();
+        return WriteResult<ArticleRow>.Saved(row);
     }
 
     /// <summary>
@@ -250,100 +227,69 @@ internal sealed class ArticleStore(CmsDatabase database, TimeProvider clock)
     /// accepts the current row (If-Match); both run inside the write transaction.
     /// Writes nothing, and keeps the version, when nothing changed.
     /// </summary>
-    public async Task<(ArticleWriteOutcome Outcome, ArticleRow? Row)> UpdateAsync(
-        long id, Func<ArticleRow, ArticleRequest?> change, Func<ArticleRow, bool> precondition, CancellationToken cancellationToken)
-    {
-        await using var connection = await database.OpenWriterAsync(cancellationToken);
-        await using var transaction = CmsDatabase.BeginWrite(connection);
-        var current = await connection.QuerySingleOrDefaultAsync<ArticleRow>(SelectById, new { Id = id }, transaction);
-        if (current is null)
+    public Task<WriteResult<ArticleRow>> UpdateAsync(
+        long id, Func<ArticleRow, Proposed<ArticleRequest>> change, Func<ArticleRow, bool> precondition, CancellationToken cancellationToken) =>
+        database.EditRowAsync<ArticleRow, ArticleRequest>(SelectById, id, precondition, change, async (write, current, request) =>
         {
-            return (ArticleWriteOutcome.NotFound, null);
-        }
+            var slug = request.Slug ?? current.Slug;
+            var status = request.Status is { } requested ? ArticleStatuses.ToText(requested) : current.Status;
+            var publishAt = status == ArticleStatuses.Scheduled ? request.PublishAt ?? current.PublishAt : null;
+            var commentsOpen = request.CommentsOpen ?? current.CommentsOpen;
+            if (slug == current.Slug && request.Title == current.Title && request.Standfirst == current.Standfirst
+                && request.Byline == current.Byline && status == current.Status && publishAt == current.PublishAt
+                && commentsOpen == current.CommentsOpen)
+            {
+                return WriteResult<ArticleRow>.Unchanged(current);
+            }
 
-        if (!precondition(current))
-        {
-            return (ArticleWriteOutcome.PreconditionFailed, current);
-        }
+            if (slug != current.Slug && await write.ScalarAsync<bool>(SlugInUse, new { Slug = slug, Id = id }))
+            {
+                return SlugTaken(slug);
+            }
 
-        if (change(current) is not { } request)
-        {
-            return (ArticleWriteOutcome.Abandoned, null);
-        }
-
-        var slug = request.Slug ?? current.Slug;
-        var status = request.Status is { } requested ? ArticleStatuses.ToText(requested) : current.Status;
-        var publishAt = status == ArticleStatuses.Scheduled ? request.PublishAt ?? current.PublishAt : null;
-        var commentsOpen = request.CommentsOpen ?? current.CommentsOpen;
-        if (slug == current.Slug && request.Title == current.Title && request.Standfirst == current.Standfirst
-            && request.Byline == current.Byline && status == current.Status && publishAt == current.PublishAt
-            && commentsOpen == current.CommentsOpen)
-        {
-            return (ArticleWriteOutcome.Unchanged, current);
-        }
-
-        if (slug != current.Slug && await connection.ExecuteScalarAsync<bool>(SlugInUse, new { Slug = slug, Id = id }, transaction))
-        {
-            return (ArticleWriteOutcome.SlugTaken, null);
-        }
-
-        var now = Timestamps.Now(clock);
-        await connection.ExecuteAsync(Update, new
-        {
-            Id = id,
-            Slug = slug,
-            request.Title,
-            request.Standfirst,
-            request.Byline,
-            Status = status,
-            PublishAt = publishAt,
-            // Set when first published, then kept: unpublishing and republishing does not move the date.
-            PublishedAt = current.PublishedAt ?? (status == ArticleStatuses.Published ? now : null),
-            CommentsOpen = commentsOpen,
-            Now = now,
-        }, transaction);
-        var row = await connection.QuerySingleAsync<ArticleRow>(SelectById, new { Id = id }, transaction);
-        await transaction.CommitAsync(cancellationToken);
-        return (ArticleWriteOutcome.Saved, row);
-    }
+            var now = Timestamps.Now(clock);
+            await write.ExecuteAsync(Update, new
+            {
+                Id = id,
+                Slug = slug,
+                request.Title,
+                request.Standfirst,
+                request.Byline,
+                Status = status,
+                PublishAt = publishAt,
+                // Set when first published, then kept: unpublishing and republishing does not move the date.
+                PublishedAt = current.PublishedAt ?? (status == ArticleStatuses.Published ? now : null),
+                CommentsOpen = commentsOpen,
+                Now = now,
+            });
+            return WriteResult<ArticleRow>.Saved(await write.SingleAsync<ArticleRow>(SelectById, new { Id = id }));
+        }, cancellationToken);
 
     /// <summary>Deletes the article (its sections, pull-quotes and comments go with it, ON DELETE CASCADE).</summary>
-    public async Task<(ArticleWriteOutcome Outcome, ArticleRow? Current)> DeleteAsync(
-        long id, Func<ArticleRow, bool> precondition, CancellationToken cancellationToken)
-    {
-        await using var connection = await database.OpenWriterAsync(cancellationToken);
-        await using var transaction = CmsDatabase.BeginWrite(connection);
-        var current = await connection.QuerySingleOrDefaultAsync<ArticleRow>(SelectById, new { Id = id }, transaction);
-        if (current is null)
+    public Task<WriteResult<ArticleRow>> DeleteAsync(long id, Func<ArticleRow, bool> precondition, CancellationToken cancellationToken) =>
+        database.ChangeRowAsync<ArticleRow>(SelectById, id, precondition, async (write, current) =>
         {
-            return (ArticleWriteOutcome.NotFound, null);
-        }
+            await write.ExecuteAsync(Delete, new { Id = id });
+            return WriteResult<ArticleRow>.Saved(current);
+        }, cancellationToken);
 
-        if (!precondition(current))
-        {
-            return (ArticleWriteOutcome.PreconditionFailed, current);
-        }
-
-        await connection.ExecuteAsync(Delete, new { Id = id }, transaction);
-        await transaction.CommitAsync(cancellationToken);
-        return (ArticleWriteOutcome.Saved, current);
-    }
+    private static WriteResult<ArticleRow> SlugTaken(string slug) =>
+        WriteResult<ArticleRow>.Conflict($"The slug '{slug}' is already used by another article. Choose another or omit it to derive one from the title.");
 
     /// <summary>Publishes every scheduled article that is due; returns how many, and when the next one is due.</summary>
     public async Task<(int Published, DateTimeOffset? NextDue)> PublishDueAsync(CancellationToken cancellationToken)
     {
-        await using var connection = await database.OpenWriterAsync(cancellationToken);
-        await using var transaction = CmsDatabase.BeginWrite(connection);
-        var published = await connection.ExecuteAsync(PublishDue, new { Now = Timestamps.Now(clock) }, transaction);
-        var next = await connection.ExecuteScalarAsync<string?>(NextDue, transaction: transaction);
-        await transaction.CommitAsync(cancellationToken);
+        await using var write = await database.BeginWriteAsync(cancellationToken);
+        var published = await write.ExecuteAsync(PublishDue, new { Now = Timestamps.Now(clock) });
+        var next = await write.ScalarAsync<string?>(NextDue);
+        await write.CommitAsync();
         return (published, next is null ? null : Timestamps.Parse(next));
     }
 
     /// <summary>"my-title", or "my-title-2", "my-title-3"… when taken.</summary>
-    private static async Task<string> FreeSlugAsync(SqliteConnection connection, SqliteTransaction transaction, string baseSlug)
+    private static async Task<string> FreeSlugAsync(WriteTransaction write, string baseSlug)
     {
-        var taken = (await connection.QueryAsync<string>(SelectSimilarSlugs, new { Base = baseSlug }, transaction)).ToHashSet();
+        var taken = (await write.ListAsync<string>(SelectSimilarSlugs, new { Base = baseSlug })).ToHashSet();
         if (!taken.Contains(baseSlug))
         {
             return baseSlug;

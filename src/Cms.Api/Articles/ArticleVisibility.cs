@@ -1,6 +1,7 @@
 using Cms.Api.Auth;
 
 
+
 namespace Cms.Api.Articles;
 
 internal static class ArticleVisibility

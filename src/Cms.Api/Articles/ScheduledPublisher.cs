@@ -1,5 +1,5 @@
 using Cms.Api.Caching;
-using Cms.Api.Hosting;
+using Cms.Api.Settings;
 using Microsoft.Extensions.Options;
 
 namespace Cms.Api.Articles;
@@ -27,9 +27,9 @@ public sealed partial class ScheduledPublisher(
     /// <summary>Completes after the next pass over due articles, with how many it published.</summary>
     public Task<int> NextRunAsync() => Volatile.Read(ref nextRun).Task;
 
-    internal void WakeIfScheduled(ArticleRow row)
+    internal void WakeIfScheduled(ArticleResponse article)
     {
-        if (row.Status == ArticleStatuses.Scheduled)
+        if (article.Status == ArticleStatus.Scheduled)
         {
             Wake();
         }

@@ -2,7 +2,6 @@ using System.Security.Claims;
 using System.Security.Cryptography;
 using System.Text.Encodings.Web;
 using System.Text;
-using Cms.Api.Auth.Keys;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.Options;
 

@@ -1,8 +1,8 @@
 using System.Globalization;
 using System.Reflection;
 using Cms.Api.Auth;
-using Cms.Api.Hosting;
 using Cms.Api.Http;
+using Cms.Api.Settings;
 using Microsoft.AspNetCore.Http.Metadata;
 using Microsoft.Extensions.Options;
 

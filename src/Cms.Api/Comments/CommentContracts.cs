@@ -1,3 +1,4 @@
+using Cms.Api.Http;
 using System.ComponentModel.DataAnnotations;
 using System.Text.Json.Serialization;
 
@@ -26,7 +27,7 @@ public sealed record CommentResponse(
     CommentStatus Status,
     DateTimeOffset CreatedAt,
     DateTimeOffset UpdatedAt,
-    long Version)
+    long Version) : IVersioned
 {
     /// <summary>The body as HTML that is safe to insert into a page: escaped, paragraphs and line breaks kept, URLs as nofollow links.</summary>
     public string BodyHtml => CommentText.ToHtml(Body);

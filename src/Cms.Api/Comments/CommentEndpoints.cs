@@ -2,12 +2,11 @@ using Cms.Api.Articles;
 using Cms.Api.Auth;
 using Cms.Api.Caching;
 using Cms.Api.Data;
-using Cms.Api.Hosting;
 using Cms.Api.Http;
 using Cms.Api.Idempotency;
+using Cms.Api.Settings;
 using FluentValidation;
 using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.AspNetCore.Http.Json;
 using Microsoft.Extensions.Options;
 
 namespace Cms.Api.Comments;
@@ -163,8 +162,8 @@ public static class CommentEndpoints
             [$"comments-article-{articleId}"]);
     }
 
-    internal static async Task<IResult> PostComment(
-        string article, CommentRequest request, HttpContext context, ArticleStore articles, CommentStore store,
+    internal static async Task<Results<Created<CommentResponse>, Accepted<CommentReceived>, ValidationProblem, ProblemHttpResult>> PostComment(
+        string article, CommentRequest request, HttpContext context, ArticleStore articles, CommentPosts posts,
         IOptions<CmsOptions> options, IValidator<CommentRequest> validator, ETags etags, CancellationToken cancellationToken)
     {
         var cleaned = request with
@@ -203,36 +202,34 @@ public static class CommentEndpoints
             editor || honeypot ? TimeSpan.Zero : TimeSpan.FromSeconds(settings.FloodSeconds),
             honeypot ? TimeSpan.Zero : TimeSpan.FromHours(settings.DuplicateHours),
             ApprovedParentOnly: !editor);
-        var (outcome, row, retryAfter) = await store.CreateAsync(
+        var write = await posts.CreateAsync(
             new NewComment(found.Id, cleaned with { Website2 = null }, status, context.Connection.RemoteIpAddress?.ToString(), guards));
-
-        switch (outcome)
+        if (write.Row is { } row)
         {
-            case CommentCreateOutcome.InvalidParent:
-                return Problems.Invalid("parentId", $"There is no comment {request.ParentId} on this article to reply to.");
-            case CommentCreateOutcome.Duplicate:
-                return Problems.Conflict("You have already posted this comment.");
-            case CommentCreateOutcome.TooSoon:
-                var seconds = (int)Math.Ceiling(retryAfter.TotalSeconds);
-                context.Response.Headers.RetryAfter = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
-                return TypedResults.Problem(
-                    statusCode: StatusCodes.Status429TooManyRequests,
-                    title: "Too many comments.",
-                    detail: $"You are posting comments too quickly. Please wait {seconds} second(s) and try again.");
+            // Only an approved comment changes what the public sees: the views of this article's comments (every
+            // such view, including an article page that embeds them, carries this surrogate key).
+            ResponseCacheMiddleware.Changed(context, row.IsApproved ? [$"comments-article-{found.Id}"] : []);
         }
 
-        // Only an approved comment changes what the public sees: the views of this article's comments (every
-        // such view, including an article page that embeds them, carries this surrogate key).
-        ResponseCacheMiddleware.Changed(context, row!.IsApproved ? [$"comments-article-{found.Id}"] : []);
+        if (write.Errors is { } invalid)
+        {
+            return Validation.Problem(invalid);
+        }
+
+        if (!write.Succeeded)
+        {
+            return write.ToProblem(context, $"article '{article}'");
+        }
+
         if (honeypot)
         {
             // Looks received to a bot; stored as spam for moderators, never published.
             return TypedResults.Accepted((string?)null, new CommentReceived("received"));
         }
 
-        var response = row!.ToResponse(withEmail: editor);
+        var response = write.Row!.ToResponse(withEmail: editor);
         context.Response.Headers.ETag = etags.Of(response);
-        return TypedResults.Created($"/api/v1/comments/{row.Id}", response);
+        return TypedResults.Created($"/api/v1/comments/{response.Id}", response);
     }
 
     internal static async Task<Results<CachedJson<Page<CommentResponse>>, ValidationProblem>> ListComments(
@@ -274,28 +271,25 @@ public static class CommentEndpoints
             ModerationAction.Spam => CommentStatus.Spam,
             _ => CommentStatus.Pending,
         };
-        var (rows, missing) = await store.ModerateAsync(request.Ids!, status, context.User.Identity?.Name ?? "unknown", cancellationToken);
-        return missing.Count > 0
-            ? Problems.Invalid("ids", $"No comment has id {string.Join(", ", missing)}; nothing was changed.")
-            : TypedResults.Ok(new ItemList<CommentResponse>(rows.Select(r => r.ToResponse(withEmail: true)).ToList()));
+        var write = await store.ModerateAsync(request.Ids!, status, context.User.Identity?.Name ?? "unknown", cancellationToken);
+        return write.Succeeded
+            ? TypedResults.Ok(new ItemList<CommentResponse>(write.Row!.Rows.Select(r => r.ToResponse(withEmail: true)).ToList()))
+            : Validation.Problem(write.Errors!);
     }
 
-    internal static async Task<IResult> PatchComment(
+    internal static Task<Results<Ok<CommentResponse>, ValidationProblem, ProblemHttpResult>> PatchComment(
         long id, MergePatchDocument patch, HttpContext context, CommentStore store, IValidator<CommentUpdateRequest> validator, ETags etags,
-        CancellationToken cancellationToken)
-    {
-        IDictionary<string, string[]>? errors = null;
-        var result = await ConditionalWrites.RunAsync<CommentRow, CommentResponse>(
-            context, etags, $"comment {id}", r => r.ToResponse(withEmail: true), c => c.Version,
+        CancellationToken cancellationToken) =>
+        WriteResponses.ConditionalAsync<CommentRow, CommentResponse, Ok<CommentResponse>>(
+            context, etags, $"comment {id}", r => r.ToResponse(withEmail: true),
             matches => store.UpdateAsync(
-                id, current => MergePatch.ApplyAndValidate(current.ToRequest(), patch, validator, etags.SerializerOptions, out errors), matches,
+                id, current => MergePatch.ApplyAndValidate(current.ToRequest(), patch, validator, etags.SerializerOptions), matches,
                 context.User.Identity?.Name ?? "unknown", cancellationToken),
             TypedResults.Ok);
-        return errors is null ? result : Validation.Problem(errors);
-    }
 
-    internal static Task<IResult> DeleteComment(long id, HttpContext context, CommentStore store, ETags etags, CancellationToken cancellationToken) =>
-        ConditionalWrites.RunAsync<CommentRow, CommentResponse>(
-            context, etags, $"comment {id}", r => r.ToResponse(withEmail: true), c => c.Version,
+    internal static Task<Results<NoContent, ValidationProblem, ProblemHttpResult>> DeleteComment(
+        long id, HttpContext context, CommentStore store, ETags etags, CancellationToken cancellationToken) =>
+        WriteResponses.ConditionalAsync<CommentRow, CommentResponse, NoContent>(
+            context, etags, $"comment {id}", r => r.ToResponse(withEmail: true),
             matches => store.DeleteAsync(id, matches, cancellationToken), _ => TypedResults.NoContent());
 }

@@ -1,4 +1,3 @@
-using Cms.Api.Transfer;
 using Microsoft.Data.Sqlite;
 using SQLitePCL;
 

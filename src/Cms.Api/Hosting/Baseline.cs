@@ -1,4 +1,6 @@
 using System.Collections.Concurrent;
+using Cms.Api.Settings;
+using Microsoft.Extensions.Options;
 
 namespace Cms.Api.Hosting;
 
@@ -10,9 +12,9 @@ public static class Baseline
 {
     private static readonly ConcurrentDictionary<int, byte[]> Bodies = new();
 
-    public static IEndpointRouteBuilder MapBaselineIfEnabled(this IEndpointRouteBuilder routes, IConfiguration configuration)
+    public static IEndpointRouteBuilder MapBaselineIfEnabled(this IEndpointRouteBuilder routes)
     {
-        if (!configuration.GetValue<bool>("Cms:Benchmark:Baseline"))
+        if (!routes.ServiceProvider.GetRequiredService<IOptions<CmsOptions>>().Value.Benchmark.Baseline)
         {
             return routes;
         }

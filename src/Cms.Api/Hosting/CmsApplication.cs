@@ -10,9 +10,11 @@ using Cms.Api.Hosting.OpenApi;
 using Cms.Api.Http;
 using Cms.Api.Idempotency;
 using Cms.Api.Search;
+using Cms.Api.Settings;
 using Cms.Api.Transfer;
 using FluentValidation;
 using Microsoft.AspNetCore.Authentication;
+using Microsoft.Extensions.Options;
 
 namespace Cms.Api.Hosting;
 
@@ -22,7 +24,7 @@ public static class CmsApplication
     public static WebApplicationBuilder AddCms(this WebApplicationBuilder builder)
     {
         var services = builder.Services;
-        services.Configure<CmsOptions>(builder.Configuration.GetSection(CmsOptions.Section));
+        services.AddCmsSettings(builder.Configuration);
 
         Timestamps.RegisterDapperHandlers();
         Dapper.DefaultTypeMap.MatchNamesWithUnderscores = true;
@@ -42,15 +44,17 @@ public static class CmsApplication
         services.AddSingleton<ArticleStore>();
         services.AddSingleton<ArticleListReader>();
         services.AddSingleton<ETags>();
-        services.AddSingleton(new ResponseCache { Enabled = builder.Configuration.GetValue("Cms:Caching:InProcess", true) });
+        services.AddSingleton(provider => new ResponseCache { Enabled = provider.GetRequiredService<IOptions<CmsOptions>>().Value.Caching.InProcess });
         services.AddSingleton<Importer>();
         services.AddSingleton<Exporter>();
         services.AddSingleton<SectionStore>();
         services.AddSingleton<PullQuoteStore>();
         services.AddSingleton<CommentStore>();
+        services.AddSingleton<CommentPosts>();
 
         Validation.UseJsonFieldNames();
-        services.AddValidatorsFromAssemblyContaining<ArticleValidator>(includeInternalTypes: true);
+        // Singletons: validators keep no state, and the article parts' routes take theirs once, when they are mapped.
+        services.AddValidatorsFromAssemblyContaining<ArticleValidator>(ServiceLifetime.Singleton, includeInternalTypes: true);
 
         services.ConfigureHttpJsonOptions(options => Json.Configure(options.SerializerOptions));
         services.Configure<Microsoft.AspNetCore.Mvc.JsonOptions>(options => Json.Configure(options.JsonSerializerOptions));
@@ -75,9 +79,10 @@ public static class CmsApplication
         services.AddSingleton<KeyStore>();
         services.AddSingleton<KeyUsage>();
 
-        services.AddCors(cors => cors.AddDefaultPolicy(policy =>
+        services.AddCors();
+        services.AddOptions<Microsoft.AspNetCore.Cors.Infrastructure.CorsOptions>().Configure<IOptions<CmsOptions>>((cors, cms) => cors.AddDefaultPolicy(policy =>
         {
-            var origins = builder.Configuration.GetSection("Cms:Cors:Origins").Get<string[]>() ?? [];
+            var origins = cms.Value.Cors.Origins;
             if (origins.Length > 0)
             {
                 policy.WithOrigins(origins);
@@ -96,7 +101,7 @@ public static class CmsApplication
                 .WithExposedHeaders("ETag", "Link", "Location", "Retry-After", "Last-Modified", "Idempotent-Replayed");
         }));
 
-        services.AddTrustedProxies(builder.Configuration.GetSection("Cms:TrustedProxies").Get<string[]>() ?? []);
+        services.AddTrustedProxies();
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = Problems.MaxBodyBytes);
         services.AddCmsOpenApi();
         return builder;
@@ -128,7 +133,7 @@ public static class CmsApplication
         app.MapComments();
         app.MapTransfer();
         app.MapKeys();
-        app.MapBaselineIfEnabled(app.Configuration);
+        app.MapBaselineIfEnabled();
         return app;
     }
 

@@ -1,6 +1,7 @@
 using Cms.Api.Auth;
 using Cms.Api.Data;
 using Cms.Api.Search;
+using Cms.Api.Settings;
 using Cms.Api.Transfer;
 using Dapper;
 using Microsoft.AspNetCore.Hosting.Server.Features;

@@ -1,3 +1,4 @@
+using Cms.Api.Data;
 using System.Text.Json.Nodes;
 using System.Text.Json;
 using FluentValidation;
@@ -34,16 +35,14 @@ public static class MergePatch
     /// <summary>
     /// Merges the patch into the current fields and validates the result like a PUT body. Runs inside the
     /// write transaction (validators here are synchronous), so a PATCH always merges into the latest version:
-    /// two concurrent PATCHes of different fields both land. Null when invalid; the errors say why.
+    /// two concurrent PATCHes of different fields both land.
     /// </summary>
-    public static T? ApplyAndValidate<T>(
-        T current, MergePatchDocument patch, IValidator<T> validator, JsonSerializerOptions options, out IDictionary<string, string[]>? errors)
+    public static Proposed<T> ApplyAndValidate<T>(T current, MergePatchDocument patch, IValidator<T> validator, JsonSerializerOptions options)
         where T : class
     {
         var merged = Apply(current, patch, options);
         var result = validator.Validate(merged);
-        errors = result.IsValid ? null : result.ToDictionary();
-        return errors is null ? merged : null;
+        return result.IsValid ? merged : new Proposed<T>(null, result.ToDictionary());
     }
 }
 

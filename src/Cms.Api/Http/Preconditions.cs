@@ -1,4 +1,5 @@
-using Cms.Api.Hosting;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Cms.Api.Settings;
 using Microsoft.Extensions.Options;
 using Microsoft.Net.Http.Headers;
 
@@ -39,7 +40,7 @@ public sealed class IfMatch
 public static class PreconditionResults
 {
     /// <summary>428 when Cms:RequireIfMatch is on and the write has no If-Match; otherwise null.</summary>
-    public static IResult? RequireIfConfigured(HttpContext context, IfMatch ifMatch)
+    public static ProblemHttpResult? RequireIfConfigured(HttpContext context, IfMatch ifMatch)
     {
         var required = context.RequestServices.GetRequiredService<IOptions<CmsOptions>>().Value.RequireIfMatch;
         return required && !ifMatch.IsPresent
@@ -51,7 +52,7 @@ public static class PreconditionResults
     }
 
     /// <summary>412 naming the current version and ETag, which is also sent as the ETag header.</summary>
-    public static IResult Failed(HttpContext context, string what, long currentVersion, string currentETag)
+    public static ProblemHttpResult Failed(HttpContext context, string what, long currentVersion, string currentETag)
     {
         context.Response.Headers.ETag = currentETag;
         return TypedResults.Problem(
@@ -60,4 +61,15 @@ public static class PreconditionResults
             detail: $"The {what} was changed by someone else: it is now version {currentVersion} (ETag {currentETag}). GET it again, reapply your change and send the new ETag in If-Match.",
             extensions: new Dictionary<string, object?> { ["currentVersion"] = currentVersion, ["currentETag"] = currentETag });
     }
+}
+
+/// <summary>Marks an endpoint that honours If-Match (and, with Cms:RequireIfMatch, requires it).</summary>
+public sealed class HonoursIfMatch;
+
+public static class WritePreconditionsExtensions
+{
+    public static RouteHandlerBuilder WritePreconditions(this RouteHandlerBuilder builder) => builder
+        .WithMetadata(new HonoursIfMatch())
+        .ProducesProblem(StatusCodes.Status412PreconditionFailed)
+        .ProducesProblem(StatusCodes.Status428PreconditionRequired);
 }

@@ -70,6 +70,12 @@ public static class Problems
         title: "Conflict.",
         detail: detail);
 
+    /// <summary>429; the caller sets Retry-After.</summary>
+    public static ProblemHttpResult TooManyRequests(string detail) => TypedResults.Problem(
+        statusCode: StatusCodes.Status429TooManyRequests,
+        title: "Too many requests.",
+        detail: detail);
+
     public static ValidationProblem Invalid(string field, string message) => TypedResults.ValidationProblem(
         new Dictionary<string, string[]> { [field] = [message] },
         detail: message,

@@ -1,8 +1,7 @@
 using System.Globalization;
 using System.Threading.RateLimiting;
 using Cms.Api.Auth;
-using Cms.Api.Hosting;
-using Microsoft.AspNetCore.RateLimiting;
+using Cms.Api.Settings;
 using Microsoft.Extensions.Options;
 
 namespace Cms.Api.Http;

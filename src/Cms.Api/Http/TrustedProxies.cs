@@ -1,6 +1,6 @@
-using System.Net;
-using IPNetwork = System.Net.IPNetwork;
+using Cms.Api.Settings;
 using Microsoft.AspNetCore.HttpOverrides;
+using Microsoft.Extensions.Options;
 
 namespace Cms.Api.Http;
 
@@ -10,36 +10,22 @@ namespace Cms.Api.Http;
 /// </summary>
 internal static class TrustedProxies
 {
-    public static IServiceCollection AddTrustedProxies(this IServiceCollection services, IReadOnlyList<string> entries)
+    public static IServiceCollection AddTrustedProxies(this IServiceCollection services)
     {
-        var networks = entries.Select(Parse).ToList();
-        return services.Configure<ForwardedHeadersOptions>(options =>
+        services.AddOptions<ForwardedHeadersOptions>().Configure<IOptions<CmsOptions>>((options, cms) =>
         {
             options.ForwardedHeaders = ForwardedHeaders.XForwardedFor;
             options.KnownProxies.Clear();
             options.KnownIPNetworks.Clear();
-            foreach (var network in networks)
+            foreach (var entry in cms.Value.TrustedProxies)
             {
+                CmsOptionsValidation.TryParseNetwork(entry, out var network);
                 options.KnownIPNetworks.Add(network);
             }
 
             // Only the address the (last) trusted proxy saw counts; earlier entries are whatever the client claimed.
             options.ForwardLimit = 1;
         });
-    }
-
-    private static IPNetwork Parse(string entry)
-    {
-        if (IPNetwork.TryParse(entry, out var network))
-        {
-            return network;
-        }
-
-        if (IPAddress.TryParse(entry, out var address))
-        {
-            return new IPNetwork(address, address.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork ? 32 : 128);
-        }
-
-        throw new InvalidOperationException($"Cms:TrustedProxies: '{entry}' is neither an IP address nor a CIDR network (such as 10.0.0.0/8).");
+        return services;
     }
 }

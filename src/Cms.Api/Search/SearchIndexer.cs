@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using Cms.Api.Data;
-using Cms.Api.Transfer;
 using Dapper;
 using Microsoft.Data.Sqlite;
 

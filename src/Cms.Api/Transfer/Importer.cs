@@ -3,12 +3,9 @@ using System.IO.Pipelines;
 using System.Text.Json;
 using System.Threading.Channels;
 using Cms.Api.Articles;
-using Cms.Api.Comments;
 using Cms.Api.Data;
-using Cms.Api.Http;
 using Cms.Api.Search;
 using FluentValidation.Results;
-using FluentValidation;
 
 namespace Cms.Api.Transfer;
 

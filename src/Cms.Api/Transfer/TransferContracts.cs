@@ -1,7 +1,5 @@
 using System.ComponentModel.DataAnnotations;
 using System.Text.Json.Serialization;
-using Cms.Api.Articles.PullQuotes;
-using Cms.Api.Articles.Sections;
 using Cms.Api.Articles;
 using Cms.Api.Comments;
 

@@ -1,11 +1,10 @@
-using System.Text.Json;
 using Cms.Api.Articles;
 using Cms.Api.Auth;
 using Cms.Api.Data;
 using Cms.Api.Http;
 using Cms.Api.Idempotency;
 using Cms.Api.Search;
-using Microsoft.AspNetCore.Http.HttpResults;
+
 
 namespace Cms.Api.Transfer;
 

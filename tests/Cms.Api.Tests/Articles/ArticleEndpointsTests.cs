@@ -1,5 +1,4 @@
 using System.Text;
-using Cms.Api.Http;
 
 namespace Cms.Api.Tests.Articles;
 

@@ -1,4 +1,3 @@
-using Cms.Api.Data;
 using Cms.Api.Http;
 
 namespace Cms.Api.Tests.Articles;

@@ -1,5 +1,4 @@
 using Cms.Api.Articles;
-using Cms.Api.Http;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Cms.Api.Tests.Articles;

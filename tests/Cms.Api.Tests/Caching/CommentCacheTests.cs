@@ -1,5 +1,4 @@
 using Cms.Api.Data;
-using Cms.Api.Http;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Cms.Api.Tests.Caching;

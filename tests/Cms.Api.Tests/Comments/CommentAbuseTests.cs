@@ -1,5 +1,4 @@
 using Cms.Api.Comments;
-using Cms.Api.Http;
 using Cms.Api.Transfer;
 using Microsoft.Data.Sqlite;
 
@@ -91,8 +90,8 @@ public sealed class CommentAbuseTests : ApiTest
 
     // The partial indexes of migration 0009 serve a lookup only when its WHERE implies theirs; without them each post
     // would read every comment of the article, or of the whole site.
-    [TestCase(CommentStore.LatestFromSender, new[] { "ix_comments_client_ip", "ix_comments_email" })]
-    [TestCase(CommentStore.DuplicateExists, new[] { "ix_comments_duplicates" })]
+    [TestCase(CommentPosts.LatestFromSender, new[] { "ix_comments_client_ip", "ix_comments_email" })]
+    [TestCase(CommentPosts.DuplicateExists, new[] { "ix_comments_duplicates" })]
     public async Task Flood_and_duplicate_lookups_use_their_indexes(string sql, string[] indexes)
     {
         await using var connection = new SqliteConnection($"Data Source={Factory.DatabasePath};Pooling=False");

@@ -1,5 +1,3 @@
-using Cms.Api.Http;
-
 namespace Cms.Api.Tests.Comments;
 
 public sealed class CommentEndpointsTests : ApiTest

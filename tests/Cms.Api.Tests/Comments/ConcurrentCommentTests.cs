@@ -1,4 +1,3 @@
-using Cms.Api.Http;
 using Cms.Api.Transfer;
 
 namespace Cms.Api.Tests.Comments;

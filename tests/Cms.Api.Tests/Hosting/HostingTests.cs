@@ -1,4 +1,3 @@
-using Cms.Api.Http;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 

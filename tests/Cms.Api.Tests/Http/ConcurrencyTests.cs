@@ -1,5 +1,3 @@
-using Cms.Api.Http;
-
 namespace Cms.Api.Tests.Http;
 
 /// <summary>Safe concurrent edits: If-Match on every write, 412 on a stale ETag, 428 when required.</summary>

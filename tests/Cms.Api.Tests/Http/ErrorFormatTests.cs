@@ -1,5 +1,3 @@
-using Cms.Api.Http;
-
 namespace Cms.Api.Tests.Http;
 
 public sealed class ErrorFormatTests : ApiTest

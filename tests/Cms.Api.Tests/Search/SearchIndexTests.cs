@@ -1,4 +1,3 @@
-using System.Net;
 using System.Text.Json.Nodes;
 using Cms.Api.Http;
 using Cms.Api.Search;

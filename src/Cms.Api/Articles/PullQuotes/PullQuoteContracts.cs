@@ -1,3 +1,4 @@
+using Cms.Api.Http;
 using System.ComponentModel.DataAnnotations;
 namespace Cms.Api.Articles.PullQuotes;
 
@@ -11,7 +12,7 @@ public sealed record PullQuoteResponse(
     int? AfterParagraph,
     DateTimeOffset CreatedAt,
     DateTimeOffset UpdatedAt,
-    long Version);
+    long Version) : IVersioned;
 
 /// <summary>What a pull-quote request and a pull-quote in a whole-article document share.</summary>
 public interface IPullQuoteText

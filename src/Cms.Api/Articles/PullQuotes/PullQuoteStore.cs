@@ -1,12 +1,9 @@
 using System.Text.RegularExpressions;
 using Cms.Api.Data;
-using Cms.Api.Http;
-using Dapper;
-using Microsoft.Data.Sqlite;
 
 namespace Cms.Api.Articles.PullQuotes;
 
-internal sealed class PullQuoteRow
+internal sealed class PullQuoteRow : IArticlePartRow<PullQuoteRequest, PullQuoteResponse>
 {
     public long Id { get; init; }
     public long ArticleId { get; init; }
@@ -26,7 +23,7 @@ internal sealed class PullQuoteRow
         new() { Text = Text, Attribution = Attribution, SectionId = SectionId, AfterParagraph = AfterParagraph };
 }
 
-internal sealed partial class PullQuoteStore(CmsDatabase database, TimeProvider clock)
+internal sealed partial class PullQuoteStore(CmsDatabase database, TimeProvider clock) : IArticlePartStore<PullQuoteRow, PullQuoteRequest>
 {
     internal const string Columns = """
         q.id, q.article_id, q.section_id, q.text, q.attribution, q.after_paragraph, q.created_at, q.updated_at, q.version,
@@ -56,117 +53,72 @@ internal sealed partial class PullQuoteStore(CmsDatabase database, TimeProvider 
 
     private const string Delete = "DELETE FROM pull_quotes WHERE id = @Id";
 
-    public async Task<IReadOnlyList<PullQuoteRow>> ListAsync(long articleId, CancellationToken cancellationToken)
-    {
-        await using var connection = await database.OpenAsync(cancellationToken);
-        return (await connection.QueryAsync<PullQuoteRow>(SelectByArticle, new { ArticleId = articleId })).AsList();
-    }
+    public Task<List<PullQuoteRow>> ListAsync(long articleId, CancellationToken cancellationToken) =>
+        database.ListAsync<PullQuoteRow>(SelectByArticle, new { ArticleId = articleId }, cancellationToken);
 
-    public async Task<PullQuoteRow?> FindAsync(long id, CancellationToken cancellationToken)
-    {
-        await using var connection = await database.OpenAsync(cancellationToken);
-        return await connection.QuerySingleOrDefaultAsync<PullQuoteRow>(SelectById, new { Id = id });
-    }
+    public Task<PullQuoteRow?> FindAsync(long id, CancellationToken cancellationToken) =>
+        database.SingleOrDefaultAsync<PullQuoteRow>(SelectById, new { Id = id }, cancellationToken);
 
     public async Task<WriteResult<PullQuoteRow>> CreateAsync(long articleId, PullQuoteRequest request, CancellationToken cancellationToken)
     {
-        await using var connection = await database.OpenWriterAsync(cancellationToken);
-        await using var transaction = CmsDatabase.BeginWrite(connection);
-        if (await CheckPlacementAsync(connection, transaction, articleId, request) is { } invalid)
+        await using var write = await database.BeginWriteAsync(cancellationToken);
+        if (await CheckPlacementAsync(write, articleId, request) is { } invalid)
         {
             return invalid;
         }
 
-        var id = await connection.ExecuteScalarAsync<long>(Insert, new
-        {
-            ArticleId = articleId,
-            request.SectionId,
-            request.Text,
-            request.Attribution,
-            request.AfterParagraph,
-            Now = Timestamps.Now(clock),
-        }, transaction);
-        var row = await connection.QuerySingleAsync<PullQuoteRow>(SelectById, new { Id = id }, transaction);
-        await transaction.CommitAsync(cancellationToken);
-        return new WriteResult<PullQuoteRow>(row);
+        var id = await write.ScalarAsync<long>(Insert, Values(request, articleId));
+        var row = await write.SingleAsync<PullQuoteRow>(SelectById, new { Id = id });
+        await write.CommitAsync();
+        return WriteResult<PullQuoteRow>.Saved(row);
     }
 
-    public async Task<WriteResult<PullQuoteRow>> UpdateAsync(
-        long id, Func<PullQuoteRow, PullQuoteRequest?> change, Func<PullQuoteRow, bool> precondition, CancellationToken cancellationToken)
+    public Task<WriteResult<PullQuoteRow>> UpdateAsync(
+        long id, Func<PullQuoteRow, Proposed<PullQuoteRequest>> change, Func<PullQuoteRow, bool> precondition, CancellationToken cancellationToken) =>
+        database.EditRowAsync<PullQuoteRow, PullQuoteRequest>(SelectById, id, precondition, change, async (write, current, request) =>
+        {
+            if (request.Text == current.Text && request.Attribution == current.Attribution
+                && request.SectionId == current.SectionId && request.AfterParagraph == current.AfterParagraph)
+            {
+                return WriteResult<PullQuoteRow>.Unchanged(current);
+            }
+
+            if (await CheckPlacementAsync(write, current.ArticleId, request) is { } invalid)
+            {
+                return invalid;
+            }
+
+            await write.ExecuteAsync(Update, Values(request, current.ArticleId, id));
+            return WriteResult<PullQuoteRow>.Saved(await write.SingleAsync<PullQuoteRow>(SelectById, new { Id = id }));
+        }, cancellationToken);
+
+    public Task<WriteResult<PullQuoteRow>> DeleteAsync(long id, Func<PullQuoteRow, bool> precondition, CancellationToken cancellationToken) =>
+        database.ChangeRowAsync<PullQuoteRow>(SelectById, id, precondition, async (write, current) =>
+        {
+            await write.ExecuteAsync(Delete, new { Id = id });
+            return WriteResult<PullQuoteRow>.Saved(current);
+        }, cancellationToken);
+
+    private object Values(PullQuoteRequest request, long articleId, long id = 0) => new
     {
-        await using var connection = await database.OpenWriterAsync(cancellationToken);
-        await using var transaction = CmsDatabase.BeginWrite(connection);
-        var current = await connection.QuerySingleOrDefaultAsync<PullQuoteRow>(SelectById, new { Id = id }, transaction);
-        if (current is null)
-        {
-            return WriteResult<PullQuoteRow>.NotFound;
-        }
-
-        if (!precondition(current))
-        {
-            return WriteResult<PullQuoteRow>.Stale(current);
-        }
-
-        if (change(current) is not { } request)
-        {
-            return WriteResult<PullQuoteRow>.NotFound;
-        }
-
-        if (request.Text == current.Text && request.Attribution == current.Attribution
-            && request.SectionId == current.SectionId && request.AfterParagraph == current.AfterParagraph)
-        {
-            return new WriteResult<PullQuoteRow>(current);
-        }
-
-        if (await CheckPlacementAsync(connection, transaction, current.ArticleId, request) is { } invalid)
-        {
-            return invalid;
-        }
-
-        await connection.ExecuteAsync(Update, new
-        {
-            Id = id,
-            request.SectionId,
-            request.Text,
-            request.Attribution,
-            request.AfterParagraph,
-            Now = Timestamps.Now(clock),
-        }, transaction);
-        var row = await connection.QuerySingleAsync<PullQuoteRow>(SelectById, new { Id = id }, transaction);
-        await transaction.CommitAsync(cancellationToken);
-        return new WriteResult<PullQuoteRow>(row);
-    }
-
-    public async Task<WriteResult<PullQuoteRow>> DeleteAsync(long id, Func<PullQuoteRow, bool> precondition, CancellationToken cancellationToken)
-    {
-        await using var connection = await database.OpenWriterAsync(cancellationToken);
-        await using var transaction = CmsDatabase.BeginWrite(connection);
-        var current = await connection.QuerySingleOrDefaultAsync<PullQuoteRow>(SelectById, new { Id = id }, transaction);
-        if (current is null)
-        {
-            return WriteResult<PullQuoteRow>.NotFound;
-        }
-
-        if (!precondition(current))
-        {
-            return WriteResult<PullQuoteRow>.Stale(current);
-        }
-
-        await connection.ExecuteAsync(Delete, new { Id = id }, transaction);
-        await transaction.CommitAsync(cancellationToken);
-        return new WriteResult<PullQuoteRow>(current);
-    }
+        Id = id,
+        ArticleId = articleId,
+        request.SectionId,
+        request.Text,
+        request.Attribution,
+        request.AfterParagraph,
+        Now = Timestamps.Now(clock),
+    };
 
     /// <summary>The section must belong to the same article, and the quote must fall within its paragraphs.</summary>
-    private static async Task<WriteResult<PullQuoteRow>?> CheckPlacementAsync(
-        SqliteConnection connection, SqliteTransaction transaction, long articleId, PullQuoteRequest request)
+    private static async Task<WriteResult<PullQuoteRow>?> CheckPlacementAsync(WriteTransaction write, long articleId, PullQuoteRequest request)
     {
         if (request.SectionId is not { } sectionId)
         {
             return null;
         }
 
-        var body = await connection.QuerySingleOrDefaultAsync<string>(SelectSectionBody, new { SectionId = sectionId, ArticleId = articleId }, transaction);
+        var body = await write.SingleOrDefaultAsync<string>(SelectSectionBody, new { SectionId = sectionId, ArticleId = articleId });
         if (body is null)
         {
             return WriteResult<PullQuoteRow>.Invalid("sectionId", $"Section {sectionId} is not a section of this article.");

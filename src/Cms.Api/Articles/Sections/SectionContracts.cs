@@ -1,3 +1,4 @@
+using Cms.Api.Http;
 using System.ComponentModel.DataAnnotations;
 namespace Cms.Api.Articles.Sections;
 
@@ -10,7 +11,7 @@ public sealed record SectionResponse(
     string Body,
     DateTimeOffset CreatedAt,
     DateTimeOffset UpdatedAt,
-    long Version);
+    long Version) : IVersioned;
 
 /// <summary>A section's text: what a section request and a section in a whole-article document share.</summary>
 public interface ISectionText

@@ -1,12 +1,9 @@
 using Cms.Api.Data;
-using Cms.Api.Http;
 using Cms.Api.Search;
-using Dapper;
-using Microsoft.Data.Sqlite;
 
 namespace Cms.Api.Articles.Sections;
 
-internal sealed class SectionRow
+internal sealed class SectionRow : IArticlePartRow<SectionRequest, SectionResponse>
 {
     public long Id { get; init; }
     public long ArticleId { get; init; }
@@ -29,7 +26,7 @@ internal sealed class SectionRow
 /// Sections keep positions 1..n with no gaps. Positions are unique per article, so shifts go through
 /// negative values: SQLite checks uniqueness row by row, and a plain "position + 1" would collide mid-update.
 /// </summary>
-internal sealed class SectionStore(CmsDatabase database, TimeProvider clock)
+internal sealed class SectionStore(CmsDatabase database, TimeProvider clock) : IArticlePartStore<SectionRow, SectionRequest>
 {
     internal const string Columns = """
         s.id, s.article_id, s.position, s.heading, s.body, s.created_at, s.updated_at, s.version, a.status AS article_status
@@ -73,23 +70,16 @@ internal sealed class SectionStore(CmsDatabase database, TimeProvider clock)
 
     private const string Delete = "DELETE FROM sections WHERE id = @Id";
 
-    public async Task<IReadOnlyList<SectionRow>> ListAsync(long articleId, CancellationToken cancellationToken)
-    {
-        await using var connection = await database.OpenAsync(cancellationToken);
-        return (await connection.QueryAsync<SectionRow>(SelectByArticle, new { ArticleId = articleId })).AsList();
-    }
+    public Task<List<SectionRow>> ListAsync(long articleId, CancellationToken cancellationToken) =>
+        database.ListAsync<SectionRow>(SelectByArticle, new { ArticleId = articleId }, cancellationToken);
 
-    public async Task<SectionRow?> FindAsync(long id, CancellationToken cancellationToken)
-    {
-        await using var connection = await database.OpenAsync(cancellationToken);
-        return await connection.QuerySingleOrDefaultAsync<SectionRow>(SelectById, new { Id = id });
-    }
+    public Task<SectionRow?> FindAsync(long id, CancellationToken cancellationToken) =>
+        database.SingleOrDefaultAsync<SectionRow>(SelectById, new { Id = id }, cancellationToken);
 
     public async Task<WriteResult<SectionRow>> CreateAsync(long articleId, SectionRequest request, CancellationToken cancellationToken)
     {
-        await using var connection = await database.OpenWriterAsync(cancellationToken);
-        await using var transaction = CmsDatabase.BeginWrite(connection);
-        var count = await connection.ExecuteScalarAsync<int>(CountInArticle, new { ArticleId = articleId }, transaction);
+        await using var write = await database.BeginWriteAsync(cancellationToken);
+        var count = await write.ScalarAsync<int>(CountInArticle, new { ArticleId = articleId });
         var position = request.Position ?? count + 1;
         if (position > count + 1)
         {
@@ -97,107 +87,66 @@ internal sealed class SectionStore(CmsDatabase database, TimeProvider clock)
         }
 
         var now = Timestamps.Now(clock);
-        await ShiftAsync(connection, transaction, articleId, position, int.MaxValue, +1, now);
-        var id = await connection.ExecuteScalarAsync<long>(Insert, new
-        {
-            ArticleId = articleId,
-            Position = position,
-            request.Heading,
-            request.Body,
-            Now = now,
-        }, transaction);
-        await connection.ExecuteAsync(SearchIndex.RecordChange, new { Id = articleId }, transaction);
-        var row = await connection.QuerySingleAsync<SectionRow>(SelectById, new { Id = id }, transaction);
-        await transaction.CommitAsync(cancellationToken);
-        return new WriteResult<SectionRow>(row);
+        await ShiftAsync(write, articleId, position, int.MaxValue, +1, now);
+        var id = await write.ScalarAsync<long>(Insert, new { ArticleId = articleId, Position = position, request.Heading, request.Body, Now = now });
+        await write.ExecuteAsync(SearchIndex.RecordChange, new { Id = articleId });
+        var row = await write.SingleAsync<SectionRow>(SelectById, new { Id = id });
+        await write.CommitAsync();
+        return WriteResult<SectionRow>.Saved(row);
     }
 
     /// <summary>
-    /// Replaces heading and body with <paramref name="change"/>(current), inside the transaction (a null change
-    /// abandons the write); a new position moves the section and shifts the ones between.
+    /// Replaces heading and body with <paramref name="change"/>(current), inside the transaction; a new position moves
+    /// the section and shifts the ones between.
     /// </summary>
-    public async Task<WriteResult<SectionRow>> UpdateAsync(
-        long id, Func<SectionRow, SectionRequest?> change, Func<SectionRow, bool> precondition, CancellationToken cancellationToken)
-    {
-        await using var connection = await database.OpenWriterAsync(cancellationToken);
-        await using var transaction = CmsDatabase.BeginWrite(connection);
-        var current = await connection.QuerySingleOrDefaultAsync<SectionRow>(SelectById, new { Id = id }, transaction);
-        if (current is null)
+    public Task<WriteResult<SectionRow>> UpdateAsync(
+        long id, Func<SectionRow, Proposed<SectionRequest>> change, Func<SectionRow, bool> precondition, CancellationToken cancellationToken) =>
+        database.EditRowAsync<SectionRow, SectionRequest>(SelectById, id, precondition, change, async (write, current, request) =>
         {
-            return WriteResult<SectionRow>.NotFound;
-        }
-
-        if (!precondition(current))
-        {
-            return WriteResult<SectionRow>.Stale(current);
-        }
-
-        if (change(current) is not { } request)
-        {
-            return WriteResult<SectionRow>.NotFound;
-        }
-
-        var position = request.Position ?? current.Position;
-        if (position == current.Position && request.Heading == current.Heading && request.Body == current.Body)
-        {
-            return new WriteResult<SectionRow>(current);
-        }
-
-        var count = await connection.ExecuteScalarAsync<int>(CountInArticle, new { current.ArticleId }, transaction);
-        if (position > count)
-        {
-            return WriteResult<SectionRow>.Invalid("position", $"The position must be between 1 and {count}: the article has {count} section(s).");
-        }
-
-        var now = Timestamps.Now(clock);
-        if (position != current.Position)
-        {
-            await connection.ExecuteAsync(Park, new { Id = id }, transaction);
-            if (position < current.Position)
+            var position = request.Position ?? current.Position;
+            if (position == current.Position && request.Heading == current.Heading && request.Body == current.Body)
             {
-                await ShiftAsync(connection, transaction, current.ArticleId, position, current.Position - 1, +1, now);
+                return WriteResult<SectionRow>.Unchanged(current);
             }
-            else
+
+            var count = await write.ScalarAsync<int>(CountInArticle, new { current.ArticleId });
+            if (position > count)
             {
-                await ShiftAsync(connection, transaction, current.ArticleId, current.Position + 1, position, -1, now);
+                return WriteResult<SectionRow>.Invalid("position", $"The position must be between 1 and {count}: the article has {count} section(s).");
             }
-        }
 
-        await connection.ExecuteAsync(Update, new { Id = id, Position = position, request.Heading, request.Body, Now = now }, transaction);
-        var row = await connection.QuerySingleAsync<SectionRow>(SelectById, new { Id = id }, transaction);
-        await transaction.CommitAsync(cancellationToken);
-        return new WriteResult<SectionRow>(row);
-    }
+            var now = Timestamps.Now(clock);
+            if (position != current.Position)
+            {
+                await write.ExecuteAsync(Park, new { Id = id });
+                if (position < current.Position)
+                {
+                    await ShiftAsync(write, current.ArticleId, position, current.Position - 1, +1, now);
+                }
+                else
+                {
+                    await ShiftAsync(write, current.ArticleId, current.Position + 1, position, -1, now);
+                }
+            }
 
-    public async Task<WriteResult<SectionRow>> DeleteAsync(long id, Func<SectionRow, bool> precondition, CancellationToken cancellationToken)
-    {
-        await using var connection = await database.OpenWriterAsync(cancellationToken);
-        await using var transaction = CmsDatabase.BeginWrite(connection);
-        var current = await connection.QuerySingleOrDefaultAsync<SectionRow>(SelectById, new { Id = id }, transaction);
-        if (current is null)
+            await write.ExecuteAsync(Update, new { Id = id, Position = position, request.Heading, request.Body, Now = now });
+            return WriteResult<SectionRow>.Saved(await write.SingleAsync<SectionRow>(SelectById, new { Id = id }));
+        }, cancellationToken);
+
+    public Task<WriteResult<SectionRow>> DeleteAsync(long id, Func<SectionRow, bool> precondition, CancellationToken cancellationToken) =>
+        database.ChangeRowAsync<SectionRow>(SelectById, id, precondition, async (write, current) =>
         {
-            return WriteResult<SectionRow>.NotFound;
-        }
-
-        if (!precondition(current))
-        {
-            return WriteResult<SectionRow>.Stale(current);
-        }
-
-        await connection.ExecuteAsync(DetachPullQuotes, new { Id = id }, transaction);
-        await connection.ExecuteAsync(Delete, new { Id = id }, transaction);
-        await ShiftAsync(connection, transaction, current.ArticleId, current.Position + 1, int.MaxValue, -1, Timestamps.Now(clock));
-        await transaction.CommitAsync(cancellationToken);
-        return new WriteResult<SectionRow>(current);
-    }
+            await write.ExecuteAsync(DetachPullQuotes, new { Id = id });
+            await write.ExecuteAsync(Delete, new { Id = id });
+            await ShiftAsync(write, current.ArticleId, current.Position + 1, int.MaxValue, -1, Timestamps.Now(clock));
+            return WriteResult<SectionRow>.Saved(current);
+        }, cancellationToken);
 
     /// <summary>Puts the article's sections in the given order. The ids must be exactly the article's sections.</summary>
-    public async Task<(IReadOnlyList<SectionRow>? Rows, string? Error)> ReorderAsync(
-        long articleId, IReadOnlyList<long> orderedIds, CancellationToken cancellationToken)
+    public async Task<WriteResult<SectionList>> ReorderAsync(long articleId, IReadOnlyList<long> orderedIds, CancellationToken cancellationToken)
     {
-        await using var connection = await database.OpenWriterAsync(cancellationToken);
-        await using var transaction = CmsDatabase.BeginWrite(connection);
-        var current = (await connection.QueryAsync<SectionRow>(SelectByArticle, new { ArticleId = articleId }, transaction)).AsList();
+        await using var write = await database.BeginWriteAsync(cancellationToken);
+        var current = await write.ListAsync<SectionRow>(SelectByArticle, new { ArticleId = articleId });
         var currentIds = current.Select(s => s.Id).ToHashSet();
         var missing = currentIds.Except(orderedIds).Order().ToList();
         var foreign = orderedIds.Except(currentIds).ToList();
@@ -214,34 +163,38 @@ internal sealed class SectionStore(CmsDatabase database, TimeProvider clock)
                 parts.Add($"id(s) {string.Join(", ", foreign)} are not sections of this article");
             }
 
-            return (null, $"List every section of the article exactly once: {string.Join("; ", parts)}.");
+            return WriteResult<SectionList>.Invalid("sectionIds", $"List every section of the article exactly once: {string.Join("; ", parts)}.");
         }
 
+        var positions = current.ToDictionary(s => s.Id, s => s.Position);
         var moves = orderedIds
             .Select((id, index) => new { Id = id, Position = index + 1, ArticleId = articleId })
-            .Where(m => current.Single(s => s.Id == m.Id).Position != m.Position)
+            .Where(m => positions[m.Id] != m.Position)
             .ToList();
-        if (moves.Count > 0)
+        if (moves.Count == 0)
         {
-            await connection.ExecuteAsync(MoveToNegative, moves, transaction);
-            await connection.ExecuteAsync(FlipNegatives, new { ArticleId = articleId, Now = Timestamps.Now(clock) }, transaction);
+            return WriteResult<SectionList>.Unchanged(new SectionList(current));
         }
 
-        var rows = (await connection.QueryAsync<SectionRow>(SelectByArticle, new { ArticleId = articleId }, transaction)).AsList();
-        await transaction.CommitAsync(cancellationToken);
-        return (rows, null);
+        await write.ExecuteAsync(MoveToNegative, moves);
+        await write.ExecuteAsync(FlipNegatives, new { ArticleId = articleId, Now = Timestamps.Now(clock) });
+        var rows = await write.ListAsync<SectionRow>(SelectByArticle, new { ArticleId = articleId });
+        await write.CommitAsync();
+        return WriteResult<SectionList>.Saved(new SectionList(rows));
     }
 
     /// <summary>Adds <paramref name="delta"/> to the positions in [from, to], bumping each moved section's version.</summary>
-    private static async Task ShiftAsync(
-        SqliteConnection connection, SqliteTransaction transaction, long articleId, int from, int to, int delta, DateTimeOffset now)
+    private static async Task ShiftAsync(WriteTransaction write, long articleId, int from, int to, int delta, DateTimeOffset now)
     {
         if (from > to)
         {
             return;
         }
 
-        await connection.ExecuteAsync(ShiftToNegative, new { ArticleId = articleId, From = from, To = to, Delta = delta }, transaction);
-        await connection.ExecuteAsync(FlipNegatives, new { ArticleId = articleId, Now = now }, transaction);
+        await write.ExecuteAsync(ShiftToNegative, new { ArticleId = articleId, From = from, To = to, Delta = delta });
+        await write.ExecuteAsync(FlipNegatives, new { ArticleId = articleId, Now = now });
     }
 }
+
+/// <summary>An article's sections in order, as one write's result.</summary>
+internal sealed record SectionList(IReadOnlyList<SectionRow> Rows);

@@ -3,6 +3,7 @@ using Cms.Api.Data;
 
 
 
+
 namespace Cms.Api.Auth.Keys;
 
 /// <summary>

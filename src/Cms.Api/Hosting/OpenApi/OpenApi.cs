@@ -2,6 +2,7 @@ using System.Text.Json;
 using Cms.Api.Auth;
 using Cms.Api.Http;
 using Cms.Api.Idempotency;
+using Cms.Api.Settings;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.Extensions.Options;
 using Microsoft.OpenApi;

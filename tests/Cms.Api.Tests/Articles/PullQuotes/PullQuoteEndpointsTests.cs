@@ -1,5 +1,3 @@
-using Cms.Api.Http;
-
 namespace Cms.Api.Tests.Articles.PullQuotes;
 
 public sealed class PullQuoteEndpointsTests : ApiTest

@@ -1,5 +1,3 @@
-using Cms.Api.Http;
-
 namespace Cms.Api.Tests.Articles.Sections;
 
 public sealed class SectionEndpointsTests : ApiTest

@@ -1,0 +1,201 @@
+using Cms.Api.Caching;
+using Cms.Api.Data;
+using Cms.Api.Http;
+using Cms.Api.Idempotency;
+using Cms.Api.Search;
+using FluentValidation;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace Cms.Api.Articles;
+
+/// <summary>A stored part of an article (a section, a pull-quote), with what the public may see of it.</summary>
+internal interface IArticlePartRow<TRequest, TResponse>
+{
+    long Id { get; }
+
+    long ArticleId { get; }
+
+    /// <summary>The owning article's status: the public sees parts of published articles only.</summary>
+    string ArticleStatus { get; }
+
+    DateTimeOffset UpdatedAt { get; }
+
+    TResponse ToResponse();
+
+    TRequest ToRequest();
+}
+
+/// <summary>The reads and writes every kind of article part has.</summary>
+internal interface IArticlePartStore<TRow, TRequest>
+    where TRow : class
+    where TRequest : class
+{
+    Task<List<TRow>> ListAsync(long articleId, CancellationToken cancellationToken);
+
+    Task<TRow?> FindAsync(long id, CancellationToken cancellationToken);
+
+    Task<WriteResult<TRow>> CreateAsync(long articleId, TRequest request, CancellationToken cancellationToken);
+
+    Task<WriteResult<TRow>> UpdateAsync(long id, Func<TRow, Proposed<TRequest>> change, Func<TRow, bool> precondition, CancellationToken cancellationToken);
+
+    Task<WriteResult<TRow>> DeleteAsync(long id, Func<TRow, bool> precondition, CancellationToken cancellationToken);
+}
+
+/// <summary>How a kind of part is named and described; the routes and their behaviour are the same for every kind.</summary>
+internal sealed record ArticlePart(
+    string Noun,
+    string Nouns,
+    string TypeName,
+    string Tag,
+    string ListSummary,
+    string ListDescription,
+    string CreateDescription,
+    string ReplaceDescription,
+    string PatchDescription,
+    string DeleteDescription)
+{
+    /// <summary>Whether writes change searchable text (they then answer once search has them).</summary>
+    public bool Searchable { get; init; }
+}
+
+/// <summary>
+/// The one shape of an article's child resources: listed and created under their article
+/// (<c>/articles/{article}/{nouns}</c>), read, replaced, patched and deleted by their own id (<c>/{nouns}/{id}</c>).
+/// Public reads see the parts of published articles; writes honour If-Match and answer with the part's ETag.
+/// </summary>
+internal sealed class ArticlePartRoutes<TRow, TRequest, TResponse, TStore>(ArticlePart part)
+    where TRow : class, IArticlePartRow<TRequest, TResponse>
+    where TRequest : class
+    where TResponse : IVersioned
+    where TStore : IArticlePartStore<TRow, TRequest>
+{
+    private TStore store = default!;
+    private IValidator<TRequest> validator = default!;
+
+#pragma warning disable RDG002 // see Handler
+    public (RouteGroupBuilder ByArticle, RouteGroupBuilder ById) Map(IEndpointRouteBuilder routes)
+    {
+        // Stores and validators are singletons: the handlers use these rather than take parameters of a generic type, on
+        // which ASP.NET Core's route handler analyzer fails (the body comes as a JsonBody for the same reason).
+        store = routes.ServiceProvider.GetRequiredService<TStore>();
+        validator = routes.ServiceProvider.GetRequiredService<IValidator<TRequest>>();
+        var byArticle = routes.MapGroup($"/api/v1/articles/{{article}}/{part.Nouns}").WithTags(part.Tag);
+        var byId = routes.MapGroup($"/api/v1/{part.Nouns}").WithTags(part.Tag);
+        if (part.Searchable)
+        {
+            byArticle.CatchUpSearchIndexAfterWrites();
+            byId.CatchUpSearchIndexAfterWrites();
+        }
+
+        byArticle.MapGet("", Handler(List))
+            .WithName($"List{part.TypeName}s")
+            .WithSummary(part.ListSummary)
+            .WithDescription(part.ListDescription)
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .AllowAnonymous();
+
+        byArticle.MapPost("", Handler(Create))
+            .WithName($"Create{part.TypeName}")
+            .WithMetadata(new Idempotent())
+            .WithSummary($"Add a {part.Noun} to an article")
+            .WithDescription(part.CreateDescription)
+            .Validate<TRequest>()
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .RequireAuthorization();
+
+        byId.MapGet("{id}", Handler(Get))
+            .WithName($"Get{part.TypeName}")
+            .WithSummary($"Get one {part.Noun}")
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .AllowAnonymous();
+
+        byId.MapPut("{id}", Handler(Replace))
+            .WithName($"Replace{part.TypeName}")
+            .WithSummary($"Replace a {part.Noun}")
+            .WithDescription(part.ReplaceDescription)
+            .Validate<TRequest>()
+            .WritePreconditions()
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .RequireAuthorization();
+
+        byId.MapPatch("{id}", Handler(Patch))
+            .WithName($"Patch{part.TypeName}")
+            .WithSummary($"Change some of a {part.Noun}'s fields (JSON Merge Patch)")
+            .WithDescription(part.PatchDescription)
+            .Accepts<TRequest>(MergePatch.MediaType, "application/json")
+            .WritePreconditions()
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .RequireAuthorization();
+
+        byId.MapDelete("{id}", Handler(Delete))
+            .WithName($"Delete{part.TypeName}")
+            .WithSummary($"Delete a {part.Noun}")
+            .WithDescription(part.DeleteDescription)
+            .WritePreconditions()
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .RequireAuthorization();
+
+        return (byArticle, byId);
+    }
+#pragma warning restore RDG002
+
+    // Passed on as a plain delegate, so the request delegate generator leaves it to run time instead of emitting code
+    // it cannot compile (it does not take handlers of a generic class).
+    private static Delegate Handler(Delegate handler) => handler;
+
+
+    private async Task<Results<CachedJson<ItemList<TResponse>>, ProblemHttpResult>> List(
+        string article, HttpContext context, ArticleStore articles, CancellationToken cancellationToken)
+    {
+        var found = await articles.FindVisibleAsync(article, context, cancellationToken);
+        if (found is null)
+        {
+            return Problems.NotFound($"article '{article}'");
+        }
+
+        var rows = await store.ListAsync(found.Id, cancellationToken);
+        return new CachedJson<ItemList<TResponse>>(
+            new ItemList<TResponse>(rows.Select(r => r.ToResponse()).ToList()),
+            rows.Count == 0 ? found.UpdatedAt : rows.Max(r => r.UpdatedAt),
+            [$"article-{found.Id}", $"{part.Nouns}-article-{found.Id}", .. rows.Select(r => $"{part.Noun}-{r.Id}")]);
+    }
+
+    private async Task<Results<Created<TResponse>, ValidationProblem, ProblemHttpResult>> Create(
+        string article, JsonBody<TRequest> body, HttpContext context, ArticleStore articles, ETags etags, CancellationToken cancellationToken)
+    {
+        var found = await articles.FindVisibleAsync(article, context, cancellationToken);
+        if (found is null)
+        {
+            return Problems.NotFound($"article '{article}'");
+        }
+
+        var write = await store.CreateAsync(found.Id, body.Value, cancellationToken);
+        return write.ToHttp(context, etags, $"article '{article}'", r => r.ToResponse(), response => TypedResults.Created($"/api/v1/{part.Nouns}/{write.Row!.Id}", response));
+    }
+
+    private async Task<Results<CachedJson<TResponse>, ProblemHttpResult>> Get(long id, HttpContext context, CancellationToken cancellationToken)
+    {
+        var row = await store.FindAsync(id, cancellationToken);
+        return row is not null && ArticleVisibility.IsVisible(row.ArticleStatus, context)
+            ? new CachedJson<TResponse>(row.ToResponse(), row.UpdatedAt, [$"{part.Noun}-{row.Id}", $"article-{row.ArticleId}"])
+            : Problems.NotFound($"{part.Noun} {id}");
+    }
+
+    private Task<Results<Ok<TResponse>, ValidationProblem, ProblemHttpResult>> Replace(
+        long id, JsonBody<TRequest> body, HttpContext context, ETags etags, CancellationToken cancellationToken) =>
+        Write(id, _ => body.Value, context, etags, cancellationToken);
+
+    private Task<Results<Ok<TResponse>, ValidationProblem, ProblemHttpResult>> Patch(
+        long id, MergePatchDocument patch, HttpContext context, ETags etags, CancellationToken cancellationToken) =>
+        Write(id, current => MergePatch.ApplyAndValidate(current.ToRequest(), patch, validator, etags.SerializerOptions), context, etags, cancellationToken);
+
+    private Task<Results<NoContent, ValidationProblem, ProblemHttpResult>> Delete(
+        long id, HttpContext context, ETags etags, CancellationToken cancellationToken) =>
+        WriteResponses.ConditionalAsync<TRow, TResponse, NoContent>(
+            context, etags, $"{part.Noun} {id}", r => r.ToResponse(), matches => store.DeleteAsync(id, matches, cancellationToken), _ => TypedResults.NoContent());
+
+    private Task<Results<Ok<TResponse>, ValidationProblem, ProblemHttpResult>> Write(
+        long id, Func<TRow, Proposed<TRequest>> change, HttpContext context, ETags etags, CancellationToken cancellationToken) =>
+        WriteResponses.ConditionalAsync<TRow, TResponse, Ok<TResponse>>(
+            context, etags, $"{part.Noun} {id}", r => r.ToResponse(), matches => store.UpdateAsync(id, change, matches, cancellationToken), TypedResults.Ok);
+}
