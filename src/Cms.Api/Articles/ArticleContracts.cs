@@ -1,9 +1,9 @@
-using Cms.Api.Http;
 using System.ComponentModel.DataAnnotations;
 using System.Text.Json.Serialization;
 using Cms.Api.Articles.PullQuotes;
 using Cms.Api.Articles.Sections;
 using Cms.Api.Comments;
+using Cms.Api.Http;
 
 namespace Cms.Api.Articles;
 

@@ -2,6 +2,7 @@ using Cms.Api.Auth;
 
 
 
+
 namespace Cms.Api.Articles;
 
 internal static class ArticleVisibility

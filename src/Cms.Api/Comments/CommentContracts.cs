@@ -1,6 +1,6 @@
-using Cms.Api.Http;
 using System.ComponentModel.DataAnnotations;
 using System.Text.Json.Serialization;
+using Cms.Api.Http;
 
 namespace Cms.Api.Comments;
 

@@ -1,6 +1,7 @@
 using Cms.Api.Data;
 using Cms.Api.Http;
 
+
 namespace Cms.Api.Comments;
 
 /// <summary>The anti-abuse rules the insert checks inside its own transaction, so concurrent posts can't slip past them.</summary>

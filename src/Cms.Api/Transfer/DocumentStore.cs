@@ -1,7 +1,5 @@
 using Cms.Api.Articles;
-using Cms.Api.Comments;
 using Cms.Api.Data;
-using Cms.Api.Http;
 using Cms.Api.Search;
 using Dapper;
 using Microsoft.Data.Sqlite;
@@ -24,19 +22,14 @@ internal enum Change
 /// Create it holding the write turn, before writing anything; without an indexer for a dry run (never committed),
 /// which then costs the indexer nothing.
 /// </summary>
-internal sealed class DocumentStore(SqliteConnection connection, SqliteTransaction transaction, SearchIndexer? indexer) : IDisposable
+internal sealed partial class DocumentStore(SqliteConnection connection, SqliteTransaction transaction, SearchIndexer? indexer) : IDisposable
 {
     private readonly PreparedCommands prepared = new(connection, transaction);
     private readonly SearchBatch? search = indexer?.BeginBatch();
     private readonly Dictionary<string, long> articleIds = new(StringComparer.Ordinal);
     private readonly List<long> unrecorded = [];
-    private List<SearchIndexer.TextRow> unsent = [];
+    private List<SearchText> unsent = [];
 
-    // The comments added so far to the article this store created last: an import lists an article's comments right
-    // after it, and an article created here has no others, so this map answers "is it already there?" for them
-    // without a query (ten million of them at a million articles). Any other article's comments are looked up.
-    private long newestCreatedArticle;
-    private readonly Dictionary<CommentKey, long> newestArticleComments = [];
     private const string SelectArticle =
         "SELECT id, slug, title, standfirst, byline, status, publish_at, published_at, created_at, updated_at, version, comments_open FROM articles WHERE slug = @Slug";
 
@@ -83,17 +76,7 @@ internal sealed class DocumentStore(SqliteConnection connection, SqliteTransacti
         VALUES (@ArticleId, @SectionId, @Text, @Attribution, @AfterParagraph, @Now, @Now, 1)
         """;
 
-    private const string FindComment = """
-        SELECT id FROM comments
-        WHERE article_id = @ArticleId AND name = @Name AND body = @Body AND created_at = @CreatedAt
-        """;
-
     private const string SelectArticleId = "SELECT id FROM articles WHERE slug = @Slug";
-
-    private const string InsertComment = """
-        INSERT INTO comments (article_id, parent_id, name, email, website, body, body_hash, status, created_at, updated_at, version, imported)
-        VALUES (@ArticleId, @ParentId, @Name, @Email, @Website, @Body, @BodyHash, @Status, @CreatedAt, @CreatedAt, 1, 1)
-        """;
 
     /// <summary>Creates the article, replaces it when anything differs, or leaves it alone (no version bump) when identical.</summary>
     public async Task<(Change Change, long Id)> UpsertAsync(string slug, ArticleDocument document, DateTimeOffset now, SectionText? sectionText = null)
@@ -125,7 +108,7 @@ internal sealed class DocumentStore(SqliteConnection connection, SqliteTransacti
             if (search is not null)
             {
                 var text = sectionText ?? SectionText.Of(document);
-                unsent.Add(new SearchIndexer.TextRow(id, document.Title, document.Standfirst, document.Byline, text.Headings, text.Bodies));
+                unsent.Add(new SearchText(id, document.Title, document.Standfirst, document.Byline, text.Headings, text.Bodies));
                 if (unsent.Count == SendBatch)
                 {
                     SendNewArticles();
@@ -175,54 +158,10 @@ internal sealed class DocumentStore(SqliteConnection connection, SqliteTransacti
         if (search is not null)
         {
             SendNewArticles(); // the indexer applies hand-overs in the order of the writes
-            search.Put(SearchIndexer.TextRow.ReadAll(connection, transaction, SelectSearchText, ("@Id", existing.Id)), replaces: true);
+            search.Put(SearchText.ReadAll(connection, transaction, SelectSearchText, ("@Id", existing.Id)), replaces: true);
         }
 
         return (Change.Updated, existing.Id);
-    }
-
-    /// <summary>
-    /// Adds a bundle comment unless the same one (article, name, body, createdAt) is already there, so importing a
-    /// bundle twice does not duplicate its comments. Returns null when the article does not exist.
-    /// </summary>
-    public (Change Change, long Id)? AddComment(CommentDocument comment, long? parentId, DateTimeOffset now) =>
-        AddComment(comment, CommentFacts.Of(comment, now), parentId);
-
-    /// <inheritdoc cref="AddComment(CommentDocument, long?, DateTimeOffset)"/>
-    public (Change Change, long Id)? AddComment(CommentDocument comment, CommentFacts facts, long? parentId)
-    {
-        if (FindArticleId(comment.Article!) is not { } articleId)
-        {
-            return null;
-        }
-
-        var ofNewestArticle = articleId == newestCreatedArticle;
-        var storedCreatedAt = facts.CreatedAt; // compared as stored, as the query compares it
-        var existing = ofNewestArticle
-            ? (newestArticleComments.TryGetValue(new CommentKey(comment.Name, comment.Body, storedCreatedAt, facts.BodyHash), out var known) ? known : (long?)null)
-            : prepared.ScalarLong(FindComment, ("@ArticleId", articleId), ("@Name", comment.Name), ("@Body", comment.Body), ("@CreatedAt", storedCreatedAt));
-        if (existing is { } id)
-        {
-            return (Change.Unchanged, id);
-        }
-
-        var newId = prepared.Insert(
-            InsertComment,
-            ("@ArticleId", articleId),
-            ("@ParentId", parentId),
-            ("@Name", comment.Name),
-            ("@Email", string.IsNullOrEmpty(comment.Email) ? null : comment.Email),
-            ("@Website", string.IsNullOrEmpty(comment.Website) ? null : comment.Website),
-            ("@Body", comment.Body),
-            ("@BodyHash", facts.BodyHash),
-            ("@Status", QueryValues.ToText(comment.Status ?? CommentStatus.Pending)),
-            ("@CreatedAt", storedCreatedAt));
-        if (ofNewestArticle)
-        {
-            newestArticleComments[new CommentKey(comment.Name, comment.Body, storedCreatedAt, facts.BodyHash)] = newId;
-        }
-
-        return (Change.Created, newId);
     }
 
     /// <summary>
@@ -317,57 +256,9 @@ internal sealed class DocumentStore(SqliteConnection connection, SqliteTransacti
         }
     }
 
-    /// <summary>
-    /// What makes two comments of one article the same (name, body, createdAt), hashed from the body's fingerprint and the
-    /// timestamp, which the read-ahead already worked out: hashing the body text itself for every comment was ~1.5% of an
-    /// import's CPU.
-    /// </summary>
-    private readonly record struct CommentKey(string? Name, string? Body, string CreatedAt, long BodyHash)
-    {
-        public bool Equals(CommentKey other) =>
-            BodyHash == other.BodyHash && CreatedAt == other.CreatedAt && Name == other.Name && Body == other.Body;
-
-        public override int GetHashCode()
-        {
-            var hash = BodyHash;
-            foreach (var c in CreatedAt)
-            {
-                hash = (hash ^ c) * 1099511628211; // FNV-1a: many comments share a body ("+1"), few share a time as well
-            }
-
-            return (int)hash ^ (int)(hash >> 32);
-        }
-    }
-
     public void Dispose()
     {
         search?.Dispose();
         prepared.Dispose();
-    }
-}
-
-/// <summary>
-/// What a valid comment's row needs that does not depend on the database: worked out by an import's read-ahead thread
-/// (see Importer), because the writer's thread is the one an import waits for, and the body's SHA-256 was ~4% of it.
-/// </summary>
-internal readonly record struct CommentFacts(string CreatedAt, long BodyHash)
-{
-    public static CommentFacts Of(CommentDocument comment, DateTimeOffset now) =>
-        new(Timestamps.ToText(comment.CreatedAt ?? now), CommentText.Fingerprint(comment.Body!));
-}
-
-/// <summary>
-/// A new article's section text as the search index takes it, built from the document the way the articles_search view
-/// builds it from the rows: headings without the missing ones, and bodies, each joined by newlines. An import builds it
-/// on its read-ahead thread, like <see cref="CommentFacts"/>.
-/// </summary>
-internal readonly record struct SectionText(string Headings, string Bodies)
-{
-    public static SectionText Of(ArticleDocument document)
-    {
-        var sections = document.Sections ?? [];
-        return new(
-            string.Join('\n', sections.Where(s => s.Heading is not null).Select(s => s.Heading)),
-            string.Join('\n', sections.Select(s => s.Body)));
     }
 }

@@ -6,6 +6,7 @@ using Cms.Api.Idempotency;
 using Cms.Api.Search;
 
 
+
 namespace Cms.Api.Transfer;
 
 public static class TransferEndpoints

@@ -1,5 +1,5 @@
-using Cms.Api.Http;
 using System.ComponentModel.DataAnnotations;
+using Cms.Api.Http;
 namespace Cms.Api.Articles.PullQuotes;
 
 /// <summary>A quotation set in large type inside an article.</summary>

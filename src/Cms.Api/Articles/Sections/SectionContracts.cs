@@ -1,5 +1,5 @@
-using Cms.Api.Http;
 using System.ComponentModel.DataAnnotations;
+using Cms.Api.Http;
 namespace Cms.Api.Articles.Sections;
 
 /// <summary>One sub-headed part of an article's body.</summary>

@@ -1,6 +1,7 @@
 using Cms.Api.Data;
 using Cms.Api.Search;
 
+
 namespace Cms.Api.Articles.Sections;
 
 internal sealed class SectionRow : IArticlePartRow<SectionRequest, SectionResponse>

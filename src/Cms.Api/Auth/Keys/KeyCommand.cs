@@ -4,6 +4,7 @@ using Cms.Api.Data;
 
 
 
+
 namespace Cms.Api.Auth.Keys;
 
 /// <summary>

@@ -10,6 +10,7 @@ using Cms.Api.Transfer;
 
 
 
+
 namespace Cms.Api.Hosting.OpenApi;
 
 /// <summary>Example request bodies shown in Swagger UI ("Try it out" starts from these).</summary>

@@ -1,0 +1,30 @@
+namespace Cms.Api.Search;
+
+internal static class SearchIndexerEndpoints
+{
+    /// <summary>
+    /// Writes through these endpoints answer only once the search index has their change (read-your-writes for
+    /// search). Runs before the result is written. A failure there is logged, not answered: the write itself is
+    /// committed, and the index catches up from the log on its next pass.
+    /// </summary>
+    public static TBuilder CatchUpSearchIndexAfterWrites<TBuilder>(this TBuilder builder)
+        where TBuilder : IEndpointConventionBuilder =>
+        builder.AddEndpointFilter(async (context, next) =>
+        {
+            var result = await next(context);
+            var http = context.HttpContext;
+            if (!HttpMethods.IsGet(http.Request.Method) && !HttpMethods.IsHead(http.Request.Method))
+            {
+                try
+                {
+                    await http.RequestServices.GetRequiredService<SearchIndexer>().CatchUpAsync();
+                }
+                catch (Exception exception)
+                {
+                    http.RequestServices.GetRequiredService<ILogger<SearchIndexer>>().LogError(exception, "Search index: catching up after a write failed");
+                }
+            }
+
+            return result;
+        });
+}

@@ -1,0 +1,31 @@
+using Cms.Api.Comments;
+using Cms.Api.Data;
+
+
+namespace Cms.Api.Transfer;
+
+/// <summary>
+/// What a valid comment's row needs that does not depend on the database: worked out by an import's read-ahead thread
+/// (see Importer), because the writer's thread is the one an import waits for, and the body's SHA-256 was ~4% of it.
+/// </summary>
+internal readonly record struct CommentFacts(string CreatedAt, long BodyHash)
+{
+    public static CommentFacts Of(CommentDocument comment, DateTimeOffset now) =>
+        new(Timestamps.ToText(comment.CreatedAt ?? now), CommentText.Fingerprint(comment.Body!));
+}
+
+/// <summary>
+/// A new article's section text as the search index takes it, built from the document the way the articles_search view
+/// builds it from the rows: headings without the missing ones, and bodies, each joined by newlines. An import builds it
+/// on its read-ahead thread, like <see cref="CommentFacts"/>.
+/// </summary>
+internal readonly record struct SectionText(string Headings, string Bodies)
+{
+    public static SectionText Of(ArticleDocument document)
+    {
+        var sections = document.Sections ?? [];
+        return new(
+            string.Join('\n', sections.Where(s => s.Heading is not null).Select(s => s.Heading)),
+            string.Join('\n', sections.Select(s => s.Body)));
+    }
+}
