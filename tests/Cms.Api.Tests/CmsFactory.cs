@@ -1,3 +1,6 @@
+using Cms.Api.Data;
+using Cms.Api.Tests.Data;
+using Microsoft.Extensions.Configuration;
 using System.Net.Http.Headers;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -56,9 +59,14 @@ public sealed class CmsFactory : WebApplicationFactory<Program>
         builder.ConfigureTestServices(services =>
         {
             services.AddSingleton<TimeProvider>(Clock);
+            services.AddSingleton<CmsDatabase>(provider =>
+                new CountingDatabase(provider.GetRequiredService<IConfiguration>().GetConnectionString("Cms")!));
             services.AddSingleton<IStartupFilter, TestClientAddress>();
         });
     }
+
+    /// <summary>Commands the application has sent to its database so far.</summary>
+    public long Commands => ((CountingDatabase)Services.GetRequiredService<CmsDatabase>()).Commands;
 
     public const string ClientAddressHeader = "X-Test-Client-Address";
 

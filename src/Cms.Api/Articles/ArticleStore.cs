@@ -28,12 +28,7 @@ internal sealed class ArticleStore(CmsDatabase database, TimeProvider clock)
     private const string SelectTargetPullQuotes =
         $"SELECT {PullQuoteStore.Columns} FROM pull_quotes q JOIN articles a ON a.id = q.article_id WHERE q.article_id IN {TargetArticle} ORDER BY q.id";
 
-    private const string SelectTargetComments = $"""
-        SELECT {CommentStore.Columns} FROM comments c JOIN articles a ON a.id = c.article_id
-        WHERE c.article_id IN {TargetArticle} AND (@AllComments OR c.status = 'approved')
-        ORDER BY c.created_at, c.id
-        LIMIT @CommentFetch
-        """;
+    private static readonly string SelectTargetComments = CommentStore.SelectForPage(TargetArticle);
 
     private const string SelectSimilarSlugs = "SELECT slug FROM articles WHERE slug = @Base OR slug GLOB @Base || '-[0-9]*'";
     private const string SlugInUse = "SELECT EXISTS (SELECT 1 FROM articles WHERE slug = @Slug AND id <> @Id)";

@@ -6,7 +6,19 @@ namespace Cms.Api.Comments;
 
 internal sealed class CommentStore(CmsDatabase database, TimeProvider clock)
 {
-    internal const string Columns = """
+    /// <summary>
+    /// The comments an article page embeds: the target article's comments (<paramref name="articleIds"/> is a subquery
+    /// naming it), oldest first, approved only unless @AllComments, at most @CommentFetch. The page is read in one
+    /// command, so this feature hands its query to the article page rather than reading the comments itself.
+    /// </summary>
+    public static string SelectForPage(string articleIds) => $"""
+        SELECT {Columns} FROM comments c JOIN articles a ON a.id = c.article_id
+        WHERE c.article_id IN {articleIds} AND (@AllComments OR c.status = 'approved')
+        ORDER BY c.created_at, c.id
+        LIMIT @CommentFetch
+        """;
+
+    private const string Columns = """
         c.id, c.article_id, c.parent_id, c.name, c.email, c.website, c.body, c.status, c.created_at, c.updated_at, c.version,
         c.moderated_by, c.moderated_at,
         (SELECT COUNT(*) FROM comments r WHERE r.parent_id = c.id AND r.status = 'approved') AS reply_count,

@@ -4,7 +4,7 @@ using Microsoft.Data.Sqlite;
 namespace Cms.Api.Data;
 
 /// <summary>Opens connections to the CMS's SQLite database with the settings every connection needs.</summary>
-public sealed class CmsDatabase
+public class CmsDatabase
 {
     // Once per process, before SQLite's first use. Multi-thread mode: no mutex taken on every call, because here a
     // connection is only ever used by one thread at a time (as Microsoft.Data.Sqlite requires anyway). No memory
@@ -46,20 +46,23 @@ public sealed class CmsDatabase
     /// <summary>The full-text index's own file, beside the database (cms.db-search for cms.db): see Search/SearchIndexer.cs.</summary>
     public string SearchPath { get; }
 
-    private long commandCount;
-
-    /// <summary>
-    /// Commands sent to the database since start: one per Dapper call, however many statements it carries.
-    /// Lets tests prove a page is read in one round trip.
-    /// </summary>
-    public long CommandCount => Interlocked.Read(ref commandCount);
-
     public async Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken = default)
     {
-        var connection = new CountingConnection(ConnectionString, this);
-        await connection.OpenAsync(cancellationToken);
-        return connection;
+        var connection = CreateConnection();
+        try
+        {
+            await connection.OpenAsync(cancellationToken);
+            return connection;
+        }
+        catch
+        {
+            await connection.DisposeAsync();
+            throw;
+        }
     }
+
+    /// <summary>A new, unopened connection with this database's settings (pooled).</summary>
+    protected virtual SqliteConnection CreateConnection() => new(ConnectionString);
 
     /// <summary>
     /// Opens a connection for a write: it waits for this process's write turn (as long as a busy SQLite lock would
@@ -80,8 +83,15 @@ public sealed class CmsDatabase
 
         try
         {
-            var connection = new CountingConnection(ConnectionString, this, writeTurn);
-            await connection.OpenAsync(cancellationToken);
+            var connection = await OpenAsync(cancellationToken);
+            var released = 0;
+            connection.Disposed += (_, _) =>
+            {
+                if (Interlocked.Exchange(ref released, 1) == 0)
+                {
+                    writeTurn.Release();
+                }
+            };
             return connection;
         }
         catch
@@ -92,24 +102,6 @@ public sealed class CmsDatabase
     }
 
     private const int SqliteBusy = 5;
-
-    private sealed class CountingConnection(string connectionString, CmsDatabase database, SemaphoreSlim? writeTurn = null)
-        : SqliteConnection(connectionString)
-    {
-        private SemaphoreSlim? heldTurn = writeTurn;
-
-        protected override System.Data.Common.DbCommand CreateDbCommand()
-        {
-            Interlocked.Increment(ref database.commandCount);
-            return base.CreateDbCommand();
-        }
-
-        protected override void Dispose(bool disposing)
-        {
-            base.Dispose(disposing);
-            Interlocked.Exchange(ref heldTurn, null)?.Release();
-        }
-    }
 
     /// <summary>
     /// Starts a write transaction that takes SQLite's write lock up front (BEGIN IMMEDIATE), so two writers

@@ -21,8 +21,8 @@ internal sealed class SearchIndexFile(CmsDatabase database, ILogger logger) : ID
     private const string SelectChanges = "SELECT id, article_id FROM search_changes WHERE id > @Applied ORDER BY id LIMIT @Limit";
     private const string SelectText = $"SELECT id AS Id, {SearchIndex.Columns} FROM articles_search WHERE id IN (SELECT value FROM json_each(@Ids))";
     private const string SelectAllText = $"SELECT id, {SearchIndex.Columns} FROM articles_search ORDER BY id";
-    private const string Remove = "DELETE FROM articles_fts WHERE rowid = @Id";
-    private const string Insert = $"INSERT INTO articles_fts (rowid, {SearchIndex.Columns}) VALUES (@Id, @Title, @Standfirst, @Byline, @Headings, @Bodies)";
+    private const string RemoveEntry = "DELETE FROM articles_fts WHERE rowid = @Id";
+    private const string InsertEntry = $"INSERT INTO articles_fts (rowid, {SearchIndex.Columns}) VALUES (@Id, @Title, @Standfirst, @Byline, @Headings, @Bodies)";
     private const string SaveState = "INSERT OR REPLACE INTO search_state (id, source, applied) VALUES (1, @Source, @Applied)";
     private const string Prune = "DELETE FROM search_changes WHERE id <= @Applied";
 
@@ -95,10 +95,10 @@ internal sealed class SearchIndexFile(CmsDatabase database, ILogger logger) : ID
     }
 
     /// <summary>A transaction of the file's, for a whole-document writer's entries, with its statements prepared.</summary>
-    public (SqliteTransaction Transaction, PreparedCommands Writes) BeginBatch()
+    public (SqliteTransaction Transaction, Writes Writes) BeginBatch()
     {
         var transaction = Index.BeginTransaction(deferred: false);
-        return (transaction, new PreparedCommands(Index, transaction));
+        return (transaction, new Writes(Index, transaction));
     }
 
     /// <summary>Commits a batch, recording that the file now reflects the database up to <paramref name="upTo"/>.</summary>
@@ -108,20 +108,6 @@ internal sealed class SearchIndexFile(CmsDatabase database, ILogger logger) : ID
         Index.Execute(SaveState, new { Source = source, Applied = upTo }, transaction);
         transaction.Commit();
         Interlocked.Exchange(ref applied, upTo);
-    }
-
-    /// <summary>Adds articles' entries; <paramref name="replaces"/> when the file may already hold them.</summary>
-    public static void Put(PreparedCommands writes, IReadOnlyList<SearchText> texts, bool replaces)
-    {
-        foreach (var text in texts)
-        {
-            if (replaces)
-            {
-                writes.Execute(Remove, ("@Id", text.Id));
-            }
-
-            Put(writes, text);
-        }
     }
 
     public void Dispose() => index?.Dispose();
@@ -159,7 +145,7 @@ internal sealed class SearchIndexFile(CmsDatabase database, ILogger logger) : ID
         using var snapshot = connection.BeginTransaction(deferred: true);
         var upTo = connection.ExecuteScalar<long>(SearchIndex.LastChange, transaction: snapshot);
         var writing = Index.BeginTransaction(deferred: false);
-        var writes = new PreparedCommands(Index, writing);
+        var writes = new Writes(Index, writing);
         var count = 0L;
         try
         {
@@ -168,14 +154,14 @@ internal sealed class SearchIndexFile(CmsDatabase database, ILogger logger) : ID
             {
                 while (reader.Read())
                 {
-                    Put(writes, SearchText.Read(reader));
+                    writes.Put(SearchText.Read(reader));
                     if (++count % RebuildCommitEvery == 0)
                     {
                         writes.Dispose();
                         writing.Commit();
                         writing.Dispose();
                         writing = Index.BeginTransaction(deferred: false);
-                        writes = new PreparedCommands(Index, writing);
+                        writes = new Writes(Index, writing);
                     }
                 }
             }
@@ -219,16 +205,16 @@ internal sealed class SearchIndexFile(CmsDatabase database, ILogger logger) : ID
         }
 
         using (var writing = Index.BeginTransaction(deferred: false))
-        using (var writes = new PreparedCommands(Index, writing))
+        using (var writes = new Writes(Index, writing))
         {
             foreach (var id in articles)
             {
-                writes.Execute(Remove, ("@Id", id));
+                writes.Remove(id);
             }
 
             foreach (var text in texts)
             {
-                Put(writes, text);
+                writes.Put(text);
             }
 
             Index.Execute(SaveState, new { Source = source, Applied = upTo }, writing);
@@ -257,14 +243,35 @@ internal sealed class SearchIndexFile(CmsDatabase database, ILogger logger) : ID
         }
     }
 
-    private static void Put(PreparedCommands writes, SearchText text) => writes.Execute(
-        Insert,
-        ("@Id", text.Id),
-        ("@Title", text.Title),
-        ("@Standfirst", text.Standfirst),
-        ("@Byline", text.Byline),
-        ("@Headings", text.Headings),
-        ("@Bodies", text.Bodies));
+    /// <summary>Entries in and out of the index, within one of its transactions.</summary>
+    internal sealed class Writes(SqliteConnection index, SqliteTransaction transaction) : IDisposable
+    {
+        private readonly PreparedCommands prepared = new(index, transaction);
+        private PreparedCommands.Statement? remove;
+        private PreparedCommands.Statement? insert;
+
+        /// <summary>Adds articles' entries; <paramref name="replaces"/> when the file may already hold them.</summary>
+        public void Put(IReadOnlyList<SearchText> texts, bool replaces)
+        {
+            foreach (var text in texts)
+            {
+                if (replaces)
+                {
+                    Remove(text.Id);
+                }
+
+                Put(text);
+            }
+        }
+
+        public void Put(SearchText text) =>
+            (insert ??= prepared.Prepare(InsertEntry, "@Id", "@Title", "@Standfirst", "@Byline", "@Headings", "@Bodies"))
+            .Execute(text.Id, text.Title, text.Standfirst, text.Byline, text.Headings, text.Bodies);
+
+        public void Remove(long id) => (remove ??= prepared.Prepare(RemoveEntry, "@Id")).Execute(id);
+
+        public void Dispose() => prepared.Dispose();
+    }
 
     private sealed record StateRow(string Source, long Applied);
 }

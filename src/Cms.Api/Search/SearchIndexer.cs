@@ -30,7 +30,7 @@ public sealed class SearchIndexer(CmsDatabase database, ILogger<SearchIndexer> l
     // The open batch, if any. Until it is open (or once it failed) its entries are skipped, and its close redoes them from
     // the log.
     private SqliteTransaction? batch;
-    private PreparedCommands? batchWrites;
+    private SearchIndexFile.Writes? batchWrites;
     private bool batchFailed;
     private bool batchOpen;
 
@@ -201,7 +201,7 @@ public sealed class SearchIndexer(CmsDatabase database, ILogger<SearchIndexer> l
 
                 break;
             case BatchEntry entry when !batchFailed:
-                SearchIndexFile.Put(batchWrites!, entry.Texts, entry.Replaces);
+                batchWrites!.Put(entry.Texts, entry.Replaces);
                 break;
             case BatchEntry:
                 break;

@@ -41,23 +41,13 @@ internal sealed partial class DocumentStore
         var storedCreatedAt = facts.CreatedAt; // compared as stored, as the query compares it
         var existing = ofNewestArticle
             ? (newestArticleComments.TryGetValue(new CommentKey(comment.Name, comment.Body, storedCreatedAt, facts.BodyHash), out var known) ? known : (long?)null)
-            : prepared.ScalarLong(FindComment, ("@ArticleId", articleId), ("@Name", comment.Name), ("@Body", comment.Body), ("@CreatedAt", storedCreatedAt));
+            : FindCommentStatement.ScalarLong(articleId, comment.Name, comment.Body, storedCreatedAt);
         if (existing is { } id)
         {
             return (Change.Unchanged, id);
         }
 
-        var newId = prepared.Insert(
-            InsertComment,
-            ("@ArticleId", articleId),
-            ("@ParentId", parentId),
-            ("@Name", comment.Name),
-            ("@Email", string.IsNullOrEmpty(comment.Email) ? null : comment.Email),
-            ("@Website", string.IsNullOrEmpty(comment.Website) ? null : comment.Website),
-            ("@Body", comment.Body),
-            ("@BodyHash", facts.BodyHash),
-            ("@Status", QueryValues.ToText(comment.Status ?? CommentStatus.Pending)),
-            ("@CreatedAt", storedCreatedAt));
+        var newId = InsertCommentStatement.Insert(articleId, parentId, comment.Name, string.IsNullOrEmpty(comment.Email) ? null : comment.Email, string.IsNullOrEmpty(comment.Website) ? null : comment.Website, comment.Body, facts.BodyHash, QueryValues.ToText(comment.Status ?? CommentStatus.Pending), storedCreatedAt);
         if (ofNewestArticle)
         {
             newestArticleComments[new CommentKey(comment.Name, comment.Body, storedCreatedAt, facts.BodyHash)] = newId;

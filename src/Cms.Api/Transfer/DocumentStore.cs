@@ -90,17 +90,7 @@ internal sealed partial class DocumentStore(SqliteConnection connection, SqliteT
 
         if (FindArticleId(slug) is null)
         {
-            var id = prepared.Insert(
-                InsertArticle,
-                ("@Slug", slug),
-                ("@Title", document.Title),
-                ("@Standfirst", document.Standfirst),
-                ("@Byline", document.Byline),
-                ("@Status", statusText),
-                ("@PublishAt", publishAt),
-                ("@PublishedAt", document.PublishedAt ?? (status == ArticleStatus.Published ? now : null)),
-                ("@CommentsOpen", commentsOpen),
-                ("@Now", now));
+            var id = InsertArticleStatement.Insert(slug, document.Title, document.Standfirst, document.Byline, statusText, publishAt, document.PublishedAt ?? (status == ArticleStatus.Published ? now : null), commentsOpen, now);
             articleIds[slug] = id;
             newestCreatedArticle = id;
             newestArticleComments.Clear();
@@ -150,11 +140,11 @@ internal sealed partial class DocumentStore(SqliteConnection connection, SqliteT
         }, transaction);
         if (!partsSame)
         {
-            prepared.Execute(DeleteParts, ("@Id", existing.Id));
+            DeletePartsStatement.Execute(existing.Id);
             InsertParts(existing.Id, sections, quotes, now);
         }
 
-        prepared.Execute(SearchIndex.RecordChange, ("@Id", existing.Id));
+        RecordChangeStatement.Execute(existing.Id);
         if (search is not null)
         {
             SendNewArticles(); // the indexer applies hand-overs in the order of the writes
@@ -178,8 +168,8 @@ internal sealed partial class DocumentStore(SqliteConnection connection, SqliteT
 
         RecordNewArticles();
         SendNewArticles();
-        prepared.Execute(PruneChanges, ("@Applied", indexer.Applied)); // what the index has applied is kept no longer
-        var upTo = prepared.ScalarLong(SearchIndex.LastChange) ?? 0;
+        PruneChangesStatement.Execute(indexer.Applied); // what the index has applied is kept no longer
+        var upTo = LastChangeStatement.ScalarLong() ?? 0;
         await transaction.CommitAsync(cancellationToken);
         var indexed = search.CommitAsync(upTo);
         try
@@ -205,7 +195,7 @@ internal sealed partial class DocumentStore(SqliteConnection connection, SqliteT
     {
         if (unrecorded.Count > 0)
         {
-            prepared.Execute(SearchIndex.RecordChanges, ("@Ids", "[" + string.Join(',', unrecorded) + "]"));
+            RecordChangesStatement.Execute("[" + string.Join(',', unrecorded) + "]");
             unrecorded.Clear();
         }
     }
@@ -220,7 +210,7 @@ internal sealed partial class DocumentStore(SqliteConnection connection, SqliteT
         }
 
         // Only found ids are remembered: articles are never deleted inside a document write.
-        var id = prepared.ScalarLong(SelectArticleId, ("@Slug", slug));
+        var id = SelectArticleIdStatement.ScalarLong(slug);
         if (id is { } found)
         {
             articleIds[slug] = found;
@@ -234,27 +224,49 @@ internal sealed partial class DocumentStore(SqliteConnection connection, SqliteT
         var sectionIds = new List<long>(sections.Count);
         for (var i = 0; i < sections.Count; i++)
         {
-            sectionIds.Add(prepared.Insert(
-                InsertSection,
-                ("@ArticleId", articleId),
-                ("@Position", i + 1),
-                ("@Heading", sections[i].Heading),
-                ("@Body", sections[i].Body),
-                ("@Now", now)));
+            sectionIds.Add(InsertSectionStatement.Insert(articleId, i + 1, sections[i].Heading, sections[i].Body, now));
         }
 
         foreach (var quote in quotes)
         {
-            prepared.Execute(
-                InsertPullQuote,
-                ("@ArticleId", articleId),
-                ("@SectionId", quote.Section is { } position ? sectionIds[position - 1] : null),
-                ("@Text", quote.Text),
-                ("@Attribution", quote.Attribution),
-                ("@AfterParagraph", quote.AfterParagraph),
-                ("@Now", now));
+            InsertPullQuoteStatement.Execute(articleId, quote.Section is { } position ? sectionIds[position - 1] : null, quote.Text, quote.Attribution, quote.AfterParagraph, now);
         }
     }
+
+    // Each SQL text is prepared on its first run, with the names its values come in, and reused for the transaction.
+    private PreparedCommands.Statement? deleteParts;
+    private PreparedCommands.Statement? findComment;
+    private PreparedCommands.Statement? insertArticle;
+    private PreparedCommands.Statement? insertComment;
+    private PreparedCommands.Statement? insertPullQuote;
+    private PreparedCommands.Statement? insertSection;
+    private PreparedCommands.Statement? lastChange;
+    private PreparedCommands.Statement? pruneChanges;
+    private PreparedCommands.Statement? recordChange;
+    private PreparedCommands.Statement? recordChanges;
+    private PreparedCommands.Statement? selectArticleId;
+
+    private PreparedCommands.Statement DeletePartsStatement => deleteParts ??= prepared.Prepare(DeleteParts, "@Id");
+
+    private PreparedCommands.Statement FindCommentStatement => findComment ??= prepared.Prepare(FindComment, "@ArticleId", "@Name", "@Body", "@CreatedAt");
+
+    private PreparedCommands.Statement InsertArticleStatement => insertArticle ??= prepared.Prepare(InsertArticle, "@Slug", "@Title", "@Standfirst", "@Byline", "@Status", "@PublishAt", "@PublishedAt", "@CommentsOpen", "@Now");
+
+    private PreparedCommands.Statement InsertCommentStatement => insertComment ??= prepared.Prepare(InsertComment, "@ArticleId", "@ParentId", "@Name", "@Email", "@Website", "@Body", "@BodyHash", "@Status", "@CreatedAt");
+
+    private PreparedCommands.Statement InsertPullQuoteStatement => insertPullQuote ??= prepared.Prepare(InsertPullQuote, "@ArticleId", "@SectionId", "@Text", "@Attribution", "@AfterParagraph", "@Now");
+
+    private PreparedCommands.Statement InsertSectionStatement => insertSection ??= prepared.Prepare(InsertSection, "@ArticleId", "@Position", "@Heading", "@Body", "@Now");
+
+    private PreparedCommands.Statement LastChangeStatement => lastChange ??= prepared.Prepare(SearchIndex.LastChange);
+
+    private PreparedCommands.Statement PruneChangesStatement => pruneChanges ??= prepared.Prepare(PruneChanges, "@Applied");
+
+    private PreparedCommands.Statement RecordChangeStatement => recordChange ??= prepared.Prepare(SearchIndex.RecordChange, "@Id");
+
+    private PreparedCommands.Statement RecordChangesStatement => recordChanges ??= prepared.Prepare(SearchIndex.RecordChanges, "@Ids");
+
+    private PreparedCommands.Statement SelectArticleIdStatement => selectArticleId ??= prepared.Prepare(SelectArticleId, "@Slug");
 
     public void Dispose()
     {

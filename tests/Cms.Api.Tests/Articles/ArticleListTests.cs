@@ -1,5 +1,3 @@
-using Cms.Api.Http;
-
 namespace Cms.Api.Tests.Articles;
 
 /// <summary>Filters, sorts, keyset cursors and full-text search on GET /api/v1/articles.</summary>
@@ -164,11 +162,9 @@ public sealed class ArticleListTests : ApiTest
         await CreateSection(first, new { body = "1b" });
         await CreateSection(second, new { body = "2a" });
         await Expect(await Editor.PostAsync($"/api/v1/articles/{second}/pull-quotes", Json(new { text = "Q" })), HttpStatusCode.Created);
-        var database = Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.GetRequiredService<Cms.Api.Data.CmsDatabase>(Factory.Services);
-
-        var before = database.CommandCount;
+        var before = Factory.Commands;
         var page = await Page("/api/v1/articles?include=sections,pullQuotes");
-        var commands = database.CommandCount - before;
+        var commands = Factory.Commands - before;
 
         var byTitle = page["items"]!.AsArray().ToDictionary(a => (string)a!["title"]!);
         Assert.Multiple(() =>

@@ -1,4 +1,3 @@
-using Cms.Api.Data;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Cms.Api.Tests.Articles;
@@ -26,7 +25,7 @@ public sealed class ArticlePageTests : ApiTest
 
     private string PageUrl => $"/api/v1/articles/harbour-ferry-returns?include=sections,pullQuotes,comments";
 
-    private long Commands => Factory.Services.GetRequiredService<CmsDatabase>().CommandCount;
+    private long Commands => Factory.Commands;
 
     [Test]
     public async Task Include_returns_the_whole_page_from_one_database_round_trip()

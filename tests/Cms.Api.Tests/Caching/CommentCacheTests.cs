@@ -1,4 +1,3 @@
-using Cms.Api.Data;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Cms.Api.Tests.Caching;
@@ -15,7 +14,7 @@ public sealed class CommentCacheTests : ApiTest
         ["Cms:Comments:RateLimitPerMinute"] = "0",
     };
 
-    private long Commands => Factory.Services.GetRequiredService<CmsDatabase>().CommandCount;
+    private long Commands => Factory.Commands;
 
     private static string Page(string slug) => $"/api/v1/articles/{slug}?include=sections,comments";
 

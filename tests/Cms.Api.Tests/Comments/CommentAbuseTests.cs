@@ -1,5 +1,4 @@
 using Cms.Api.Comments;
-using Cms.Api.Transfer;
 using Microsoft.Data.Sqlite;
 
 namespace Cms.Api.Tests.Comments;

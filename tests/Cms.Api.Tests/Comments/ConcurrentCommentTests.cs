@@ -1,5 +1,3 @@
-using Cms.Api.Transfer;
-
 namespace Cms.Api.Tests.Comments;
 
 /// <summary>

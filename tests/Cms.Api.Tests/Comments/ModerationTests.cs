@@ -1,5 +1,4 @@
 using System.Net.Http.Headers;
-using Cms.Api.Transfer;
 
 namespace Cms.Api.Tests.Comments;
 

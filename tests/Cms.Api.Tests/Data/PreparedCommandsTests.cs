@@ -5,7 +5,8 @@ namespace Cms.Api.Tests.Data;
 
 // PreparedCommands drives SQLite's statements directly (no SqliteCommand), so what SqliteCommand gave for free is
 // checked here: errors as SqliteException, a statement still usable after one fails, unnamed parameters refused,
-// every statement of a multi-statement text run. No HTTP endpoint can make an import's SQL fail on purpose.
+// every statement of a multi-statement text run; and its own rule, names checked against the SQL when prepared.
+// No HTTP endpoint can make an import's SQL fail on purpose.
 public sealed class PreparedCommandsTests
 {
     private SqliteConnection connection = null!;
@@ -32,34 +33,47 @@ public sealed class PreparedCommandsTests
         connection.Dispose();
     }
 
-    private const string Insert = "INSERT INTO t (name, flag, at) VALUES (@Name, @Flag, @At)";
+    private const string InsertRow = "INSERT INTO t (name, flag, at) VALUES (@Name, @Flag, @At)";
+
+    private PreparedCommands prepared = null!;
+
+    private PreparedCommands.Statement Insert => prepared.Prepare(InsertRow, "@Name", "@Flag", "@At");
+
+    private long? Scalar(string sql, params object?[] values) =>
+        prepared.Prepare(sql, [.. System.Text.RegularExpressions.Regex.Matches(sql, "@\\w+").Select(m => m.Value).Distinct()]).ScalarLong(values);
+
+    [SetUp]
+    public void Prepare() => prepared = new PreparedCommands(connection, transaction);
+
+    [TearDown]
+    public void DisposePrepared() => prepared.Dispose();
 
     [Test]
     public void Insert_returns_each_new_id_and_stores_values_as_Dapper_would()
     {
-        using var prepared = new PreparedCommands(connection, transaction);
         var at = new DateTimeOffset(2026, 1, 2, 3, 4, 5, TimeSpan.Zero);
+        var insert = Insert;
 
-        var first = prepared.Insert(Insert, ("@Name", "a"), ("@Flag", true), ("@At", at));
-        var second = prepared.Insert(Insert, ("@Name", "b"), ("@Flag", null), ("@At", null));
+        var first = insert.Insert("a", true, at);
+        var second = insert.Insert("b", null, null);
 
         Assert.Multiple(() =>
         {
             Assert.That((first, second), Is.EqualTo((1L, 2L)));
-            Assert.That(prepared.ScalarLong("SELECT flag FROM t WHERE name = @Name", ("@Name", "a")), Is.EqualTo(1L));
-            Assert.That(prepared.ScalarLong("SELECT flag FROM t WHERE name = @Name", ("@Name", "b")), Is.Null);
-            Assert.That(prepared.ScalarLong("SELECT count(*) FROM t WHERE at = @At", ("@At", Timestamps.ToText(at))), Is.EqualTo(1L));
+            Assert.That(Scalar("SELECT flag FROM t WHERE name = @Name", "a"), Is.EqualTo(1L));
+            Assert.That(Scalar("SELECT flag FROM t WHERE name = @Name", "b"), Is.Null);
+            Assert.That(Scalar("SELECT count(*) FROM t WHERE at = @At", Timestamps.ToText(at)), Is.EqualTo(1L));
         });
     }
 
     [Test]
-    public void A_failed_statement_throws_SqliteException_and_the_next_call_works()
+    public void A_failed_statement_throws_SqliteException_and_the_next_run_works()
     {
-        using var prepared = new PreparedCommands(connection, transaction);
-        prepared.Insert(Insert, ("@Name", "a"), ("@Flag", 1), ("@At", null));
+        var insert = Insert;
+        insert.Insert("a", 1, null);
 
-        var error = Assert.Throws<SqliteException>(() => prepared.Insert(Insert, ("@Name", "a"), ("@Flag", 1), ("@At", null)));
-        var next = prepared.Insert(Insert, ("@Name", "b"), ("@Flag", 1), ("@At", null));
+        var error = Assert.Throws<SqliteException>(() => insert.Insert("a", 1, null));
+        var next = insert.Insert("b", 1, null);
 
         Assert.Multiple(() =>
         {
@@ -70,41 +84,57 @@ public sealed class PreparedCommandsTests
     }
 
     [Test]
-    public void A_parameter_without_a_value_is_refused_rather_than_stored_as_null()
+    public void A_parameter_without_a_name_is_refused_when_prepared_rather_than_stored_as_null()
     {
-        using var prepared = new PreparedCommands(connection, transaction);
+        var error = Assert.Throws<InvalidOperationException>(() => prepared.Prepare(InsertRow, "@Name", "@Flag"));
 
-        Assert.Throws<InvalidOperationException>(() => prepared.Insert(Insert, ("@Name", "a"), ("@Flag", 1)));
-        Assert.That(prepared.ScalarLong("SELECT count(*) FROM t"), Is.Zero);
+        Assert.That(error!.Message, Does.Contain("has no name"));
+        Assert.That(Scalar("SELECT count(*) FROM t"), Is.Zero);
+    }
+
+    [Test]
+    public void A_name_the_SQL_does_not_have_is_refused_when_prepared()
+    {
+        var error = Assert.Throws<InvalidOperationException>(() => prepared.Prepare(InsertRow, "@Name", "@Flag", "@At", "@Nmae"));
+
+        Assert.That(error!.Message, Does.Contain("has no parameter @Nmae"));
+    }
+
+    [Test]
+    public void A_run_with_more_or_fewer_values_than_names_is_refused()
+    {
+        var insert = Insert;
+
+        Assert.Throws<ArgumentException>(() => insert.Insert("a", 1));
+        Assert.Throws<ArgumentException>(() => insert.Insert("a", 1, null, "extra"));
+        Assert.That(Scalar("SELECT count(*) FROM t"), Is.Zero);
     }
 
     [Test]
     public void Execute_runs_every_statement_of_the_text_and_counts_the_rows_they_changed()
     {
-        using var prepared = new PreparedCommands(connection, transaction);
+        var insert = Insert;
         foreach (var name in new[] { "a", "b", "c" })
         {
-            prepared.Insert(Insert, ("@Name", name), ("@Flag", 0), ("@At", null));
+            insert.Insert(name, 0, null);
         }
 
-        var changed = prepared.Execute("UPDATE t SET flag = 1 WHERE name <> @Name; DELETE FROM t WHERE name = @Name;", ("@Name", "a"));
+        var changed = prepared.Prepare("UPDATE t SET flag = 1 WHERE name <> @Name; DELETE FROM t WHERE name = @Name;", "@Name").Execute("a");
 
         Assert.Multiple(() =>
         {
             Assert.That(changed, Is.EqualTo(3));
-            Assert.That(prepared.ScalarLong("SELECT sum(flag) FROM t"), Is.EqualTo(2L));
-            Assert.That(prepared.ScalarLong("SELECT id FROM t WHERE name = @Name", ("@Name", "a")), Is.Null);
+            Assert.That(Scalar("SELECT sum(flag) FROM t"), Is.EqualTo(2L));
+            Assert.That(Scalar("SELECT id FROM t WHERE name = @Name", "a"), Is.Null);
         });
     }
 
     [Test]
     public void Statements_run_inside_the_callers_transaction_so_a_rollback_undoes_them()
     {
-        using (var prepared = new PreparedCommands(connection, transaction))
-        {
-            prepared.Insert(Insert, ("@Name", "a"), ("@Flag", 1), ("@At", null));
-            Assert.That(prepared.ScalarLong("SELECT count(*) FROM t"), Is.EqualTo(1L));
-        }
+        Insert.Insert("a", 1, null);
+        Assert.That(Scalar("SELECT count(*) FROM t"), Is.EqualTo(1L));
+        prepared.Dispose();
 
         transaction.Rollback();
 
@@ -114,11 +144,10 @@ public sealed class PreparedCommandsTests
     }
 
     [Test]
-    public void A_command_after_its_transaction_ended_is_refused()
+    public void A_statement_prepared_after_its_transaction_ended_is_refused()
     {
-        using var prepared = new PreparedCommands(connection, transaction);
         transaction.Commit();
 
-        Assert.Throws<InvalidOperationException>(() => prepared.Insert(Insert, ("@Name", "a"), ("@Flag", 1), ("@At", null)));
+        Assert.Throws<InvalidOperationException>(() => prepared.Prepare(InsertRow, "@Name", "@Flag", "@At"));
     }
 }

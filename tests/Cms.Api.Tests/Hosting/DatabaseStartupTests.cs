@@ -1,4 +1,3 @@
-using Cms.Api.Data;
 using Cms.Api.Hosting;
 using Cms.Api.Search;
 using Microsoft.Data.Sqlite;

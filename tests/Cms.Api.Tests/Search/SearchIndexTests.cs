@@ -1,4 +1,3 @@
-using System.Text.Json.Nodes;
 using Cms.Api.Http;
 using Cms.Api.Search;
 using Microsoft.Data.Sqlite;

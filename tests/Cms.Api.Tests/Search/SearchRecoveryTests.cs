@@ -1,5 +1,4 @@
 using System.Net.Http.Json;
-using System.Text.Json.Nodes;
 using Cms.Api.Search;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;

@@ -1,6 +1,5 @@
 using System.Net.Http.Headers;
 using System.Text;
-using Cms.Api.Idempotency;
 using Cms.Api.Transfer;
 
 namespace Cms.Api.Tests.Transfer;

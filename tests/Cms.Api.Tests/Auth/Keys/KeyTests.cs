@@ -1,5 +1,4 @@
 using System.Net.Http.Headers;
-using Cms.Api.Auth;
 using Cms.Api.Hosting;
 using Cms.Api.Http;
 using Microsoft.AspNetCore.Routing;
