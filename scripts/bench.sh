@@ -193,7 +193,7 @@ run "(b) same, If-None-Match (304)" "$connections" "$article_url" -H "If-None-Ma
 run "(c) list, first page of 20" "$connections" "$url/api/v1/articles?limit=20"
 run "(d) list, cursor depth $depth" "$connections" "$url/api/v1/articles?limit=20&cursor=$cursor"
 # (c) again right after (d): (d) is judged against the mean of the (c) runs either side of it, so that the machine
-# drifting during the 40 s between them (the baseline moved by up to 26% within one run) is not read as the cost of depth.
+# drifting during the time between them is not read as the cost of depth.
 run "(c) again, after (d)" "$connections" "$url/api/v1/articles?limit=20"
 run "(e) search 'river', limit 20" "$connections" "$url/api/v1/articles?q=river&limit=20"
 run "(f) post comment (16 conns)" 16 "$url" -s "$work/comment.lua"

@@ -8,8 +8,8 @@ public class CmsDatabase
 {
     // Once per process, before SQLite's first use. Multi-thread mode: no mutex taken on every call, because here a
     // connection is only ever used by one thread at a time (as Microsoft.Data.Sqlite requires anyway). No memory
-    // statistics: they take a global mutex on every allocation, and nothing here reads them. Together they cut an
-    // import's CPU by 10-20%. If something opened a connection first, SQLite answers MISUSE and keeps its
+    // statistics: they take a global mutex on every allocation, and nothing here reads them. Both cost an import
+    // CPU for nothing. If something opened a connection first, SQLite answers MISUSE and keeps its
     // defaults, which are correct, only slower.
     static CmsDatabase()
     {
@@ -35,7 +35,7 @@ public class CmsDatabase
 
     // SQLite allows one writer at a time. Writers of this process queue here, in order and without polling,
     // instead of meeting SQLite's lock, where Microsoft.Data.Sqlite retries a busy statement by sleeping 150 ms:
-    // under concurrent writes that sleep, not the work, set the latency (p99 above 1 s in the benchmark).
+    // under concurrent writes that sleep, not the work, set the latency.
     private readonly SemaphoreSlim writeTurn = new(1, 1);
     private readonly TimeSpan writeTimeout;
 

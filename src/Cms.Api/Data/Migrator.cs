@@ -28,9 +28,8 @@ public sealed class Migrator(CmsDatabase database, ILogger<Migrator> logger)
     {
         await using var connection = await database.OpenWriterAsync(cancellationToken);
 
-        // A new database gets 8 KB pages instead of SQLite's 4 KB: a section (300-1,500 characters in the benchmark's
-        // dataset) wastes less of a page, so an import of 50,000 articles writes 5% fewer bytes and its commit took ~0.4 s
-        // less; the 1,000,000-article load took 290 s and 323 s with them, 334 s without (bench/README.md).
+        // A new database gets 8 KB pages instead of SQLite's 4 KB: a section of a few hundred characters wastes less of a
+        // page, so imports write fewer bytes and commit sooner.
         // SQLite takes this only before the first table exists and in this order (before WAL); an existing database
         // keeps its page size, which only a VACUUM outside WAL mode could change.
         await connection.ExecuteAsync("PRAGMA page_size = 8192");

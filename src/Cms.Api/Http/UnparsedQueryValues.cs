@@ -6,7 +6,7 @@ namespace Cms.Api.Http;
 
 /// <summary>
 /// Names the query value a request delegate could not parse. The endpoints' request delegates are generated at
-/// compile time (the Request Delegate Generator: it shortens start-up, which issue 6 measures), and the generated code
+/// compile time (the Request Delegate Generator: it shortens start-up), and the generated code
 /// answers an unparsable optional value such as <c>?limit=abc</c> for an <c>int?</c> with a bare 400, without the
 /// exception that <see cref="RouteHandlerOptions.ThrowOnBadRequest"/> gives every other binding failure. The endpoint's
 /// binding metadata says which parameters are parsed; the first whose value does not parse is the culprit.

@@ -6,7 +6,7 @@ namespace Cms.Api.Transfer;
 
 /// <summary>
 /// What a valid comment's row needs that does not depend on the database: worked out by an import's read-ahead thread
-/// (see Importer), because the writer's thread is the one an import waits for, and the body's SHA-256 was ~4% of it.
+/// (see Importer), because the writer's thread is the one an import waits for.
 /// </summary>
 internal readonly record struct CommentFacts(string CreatedAt, long BodyHash)
 {

@@ -1,6 +1,6 @@
 -- The search index stops keeping its own copy of every article's text. FTS5 now indexes "external content":
 -- it reads the text back from the tables, through the view below, only when it builds a snippet. That copy was
--- a third of the database file (2.0 GB → 1.4 GB for 100,000 generated articles), and writing it cost about a
+-- a third of the database file, and writing it cost about a
 -- quarter of an import's time.
 --
 -- The rule that comes with external content: when an article's entry leaves the index, FTS5 must be given exactly

@@ -1,6 +1,6 @@
 -- The full-text index moves out of this database into a file of its own beside it (cms.db-search for cms.db),
 -- written by its own connection on its own thread (Articles/SearchIndexer.cs). SQLite allows one writer per file:
--- with the index in here, an import's one writer thread did the search work too (15-20% of its time). Now an import's
+-- with the index in here, an import's one writer thread did the search work too. Now an import's
 -- rows go in here while the indexer tokenizes the same articles on the other core.
 --
 -- This database stays the source of truth. Every change to an article's searchable text is recorded in
