@@ -56,24 +56,13 @@ public sealed record ArticleResponse(
     public string? Snippet { get; init; }
 }
 
-/// <summary>What an article request and a whole-article document share.</summary>
-public interface IArticleFields
+/// <summary>The writable fields of an article: what an article request and a whole-article document share.</summary>
+public abstract record ArticleFields
 {
-    string? Slug { get; }
-    string? Title { get; }
-    string? Standfirst { get; }
-    string? Byline { get; }
-    ArticleStatus? Status { get; }
-}
-
-/// <summary>
-/// The writable fields of an article, for POST and PUT (and the document a PATCH is merged into).
-/// On PUT, an omitted <c>slug</c> or <c>status</c> keeps its current value, so a replace never renames
-/// or unpublishes by accident; omitted <c>standfirst</c> and <c>byline</c> are cleared.
-/// </summary>
-public sealed record ArticleRequest : IArticleFields
-{
-    /// <summary>URL name: lowercase a-z, 0-9 and hyphens, unique, not all digits. Derived from the title when omitted.</summary>
+    /// <summary>
+    /// URL name: lowercase a-z, 0-9 and hyphens, unique, not all digits. In a request, derived from the title when omitted;
+    /// in a document, its natural key (required in imports; in PUT /articles/by-slug/{slug} the path gives it).
+    /// </summary>
     public string? Slug { get; init; }
 
     /// <summary>Headline, required, at most 300 characters.</summary>
@@ -89,9 +78,19 @@ public sealed record ArticleRequest : IArticleFields
     /// <summary>draft (default), scheduled (needs publishAt), published or archived. Publishing the first time sets publishedAt.</summary>
     public ArticleStatus? Status { get; init; }
 
-    /// <summary>With status scheduled: when it goes live, in the future. Ignored (and cleared) with any other status.</summary>
+    /// <summary>
+    /// With status scheduled: when it goes live. A request needs a future time; in a document a past time publishes it at
+    /// once. Ignored (and cleared) with any other status.
+    /// </summary>
     public DateTimeOffset? PublishAt { get; init; }
 
     /// <summary>Whether readers may comment (default true; on PUT, omitted keeps the current value).</summary>
     public bool? CommentsOpen { get; init; }
 }
+
+/// <summary>
+/// The writable fields of an article, for POST and PUT (and the document a PATCH is merged into).
+/// On PUT, an omitted <c>slug</c> or <c>status</c> keeps its current value, so a replace never renames
+/// or unpublishes by accident; omitted <c>standfirst</c> and <c>byline</c> are cleared.
+/// </summary>
+public sealed record ArticleRequest : ArticleFields;

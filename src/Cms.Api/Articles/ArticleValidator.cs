@@ -4,7 +4,7 @@ using FluentValidation;
 namespace Cms.Api.Articles;
 
 /// <summary>The field rules shared by the article endpoints and whole-article documents.</summary>
-public sealed class ArticleFieldsValidator : AbstractValidator<IArticleFields>
+public sealed class ArticleFieldsValidator : AbstractValidator<ArticleFields>
 {
     public ArticleFieldsValidator()
     {

@@ -9,29 +9,10 @@ namespace Cms.Api.Transfer;
 /// A whole article as one document, keyed by slug: the unit of upsert, import and export. Sections are in
 /// order; a pull-quote names its section by position (1-based), since ids differ between databases.
 /// </summary>
-public sealed record ArticleDocument : IArticleFields
+public sealed record ArticleDocument : ArticleFields
 {
-    /// <summary>The natural key. Required in imports; in PUT /articles/by-slug/{slug} the path gives it.</summary>
-    public string? Slug { get; init; }
-
-    [Required]
-    public string? Title { get; init; }
-
-    public string? Standfirst { get; init; }
-
-    public string? Byline { get; init; }
-
-    /// <summary>draft (default), scheduled (needs publishAt), published or archived.</summary>
-    public ArticleStatus? Status { get; init; }
-
-    /// <summary>With status scheduled: when it goes live (a past time publishes it at once).</summary>
-    public DateTimeOffset? PublishAt { get; init; }
-
     /// <summary>Kept as given (e.g. when moving content between environments); otherwise set when first published.</summary>
     public DateTimeOffset? PublishedAt { get; init; }
-
-    /// <summary>Whether readers may comment (default true).</summary>
-    public bool? CommentsOpen { get; init; }
 
     public IReadOnlyList<SectionDocument>? Sections { get; init; }
 
