@@ -25,20 +25,26 @@ internal interface IArticlePartRow<TRequest, TResponse>
     TRequest ToRequest();
 }
 
-/// <summary>The reads and writes every kind of article part has.</summary>
-internal interface IArticlePartStore<TRow, TRequest>
+/// <summary>The reads and writes every kind of article part has; the reads are the same for every kind.</summary>
+internal abstract class ArticlePartStore<TRow, TRequest>(CmsDatabase database, string selectByArticle, string selectById)
     where TRow : class
     where TRequest : class
 {
-    Task<List<TRow>> ListAsync(long articleId, CancellationToken cancellationToken);
+    protected CmsDatabase Database { get; } = database;
 
-    Task<TRow?> FindAsync(long id, CancellationToken cancellationToken);
+    /// <summary>The article's parts, in their order (@ArticleId).</summary>
+    public Task<List<TRow>> ListAsync(long articleId, CancellationToken cancellationToken) =>
+        Database.ListAsync<TRow>(selectByArticle, new { ArticleId = articleId }, cancellationToken);
 
-    Task<WriteResult<TRow>> CreateAsync(long articleId, TRequest request, CancellationToken cancellationToken);
+    public Task<TRow?> FindAsync(long id, CancellationToken cancellationToken) =>
+        Database.SingleOrDefaultAsync<TRow>(selectById, new { Id = id }, cancellationToken);
 
-    Task<WriteResult<TRow>> UpdateAsync(long id, Func<TRow, Proposed<TRequest>> change, Func<TRow, bool> precondition, CancellationToken cancellationToken);
+    public abstract Task<WriteResult<TRow>> CreateAsync(long articleId, TRequest request, CancellationToken cancellationToken);
 
-    Task<WriteResult<TRow>> DeleteAsync(long id, Func<TRow, bool> precondition, CancellationToken cancellationToken);
+    public abstract Task<WriteResult<TRow>> UpdateAsync(
+        long id, Func<TRow, Proposed<TRequest>> change, Func<TRow, bool> precondition, CancellationToken cancellationToken);
+
+    public abstract Task<WriteResult<TRow>> DeleteAsync(long id, Func<TRow, bool> precondition, CancellationToken cancellationToken);
 }
 
 /// <summary>How a kind of part is named and described; the routes and their behaviour are the same for every kind.</summary>
@@ -67,7 +73,7 @@ internal sealed class ArticlePartRoutes<TRow, TRequest, TResponse, TStore>(Artic
     where TRow : class, IArticlePartRow<TRequest, TResponse>
     where TRequest : class
     where TResponse : IVersioned
-    where TStore : IArticlePartStore<TRow, TRequest>
+    where TStore : ArticlePartStore<TRow, TRequest>
 {
     private TStore store = default!;
     private IValidator<TRequest> validator = default!;

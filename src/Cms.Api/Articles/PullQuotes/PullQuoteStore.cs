@@ -23,7 +23,8 @@ internal sealed class PullQuoteRow : IArticlePartRow<PullQuoteRequest, PullQuote
         new() { Text = Text, Attribution = Attribution, SectionId = SectionId, AfterParagraph = AfterParagraph };
 }
 
-internal sealed partial class PullQuoteStore(CmsDatabase database, TimeProvider clock) : IArticlePartStore<PullQuoteRow, PullQuoteRequest>
+internal sealed partial class PullQuoteStore(CmsDatabase database, TimeProvider clock)
+    : ArticlePartStore<PullQuoteRow, PullQuoteRequest>(database, SelectByArticle, SelectById)
 {
     internal const string Columns = """
         q.id, q.article_id, q.section_id, q.text, q.attribution, q.after_paragraph, q.created_at, q.updated_at, q.version,
@@ -53,15 +54,9 @@ internal sealed partial class PullQuoteStore(CmsDatabase database, TimeProvider 
 
     private const string Delete = "DELETE FROM pull_quotes WHERE id = @Id";
 
-    public Task<List<PullQuoteRow>> ListAsync(long articleId, CancellationToken cancellationToken) =>
-        database.ListAsync<PullQuoteRow>(SelectByArticle, new { ArticleId = articleId }, cancellationToken);
-
-    public Task<PullQuoteRow?> FindAsync(long id, CancellationToken cancellationToken) =>
-        database.SingleOrDefaultAsync<PullQuoteRow>(SelectById, new { Id = id }, cancellationToken);
-
-    public async Task<WriteResult<PullQuoteRow>> CreateAsync(long articleId, PullQuoteRequest request, CancellationToken cancellationToken)
+    public override async Task<WriteResult<PullQuoteRow>> CreateAsync(long articleId, PullQuoteRequest request, CancellationToken cancellationToken)
     {
-        await using var write = await database.BeginWriteAsync(cancellationToken);
+        await using var write = await Database.BeginWriteAsync(cancellationToken);
         if (await CheckPlacementAsync(write, articleId, request) is { } invalid)
         {
             return invalid;
@@ -73,9 +68,9 @@ internal sealed partial class PullQuoteStore(CmsDatabase database, TimeProvider 
         return WriteResult<PullQuoteRow>.Saved(row);
     }
 
-    public Task<WriteResult<PullQuoteRow>> UpdateAsync(
+    public override Task<WriteResult<PullQuoteRow>> UpdateAsync(
         long id, Func<PullQuoteRow, Proposed<PullQuoteRequest>> change, Func<PullQuoteRow, bool> precondition, CancellationToken cancellationToken) =>
-        database.EditRowAsync<PullQuoteRow, PullQuoteRequest>(SelectById, id, precondition, change, async (write, current, request) =>
+        Database.EditRowAsync<PullQuoteRow, PullQuoteRequest>(SelectById, id, precondition, change, async (write, current, request) =>
         {
             if (request.Text == current.Text && request.Attribution == current.Attribution
                 && request.SectionId == current.SectionId && request.AfterParagraph == current.AfterParagraph)
@@ -92,8 +87,8 @@ internal sealed partial class PullQuoteStore(CmsDatabase database, TimeProvider 
             return WriteResult<PullQuoteRow>.Saved(await write.SingleAsync<PullQuoteRow>(SelectById, new { Id = id }));
         }, cancellationToken);
 
-    public Task<WriteResult<PullQuoteRow>> DeleteAsync(long id, Func<PullQuoteRow, bool> precondition, CancellationToken cancellationToken) =>
-        database.ChangeRowAsync<PullQuoteRow>(SelectById, id, precondition, async (write, current) =>
+    public override Task<WriteResult<PullQuoteRow>> DeleteAsync(long id, Func<PullQuoteRow, bool> precondition, CancellationToken cancellationToken) =>
+        Database.ChangeRowAsync<PullQuoteRow>(SelectById, id, precondition, async (write, current) =>
         {
             await write.ExecuteAsync(Delete, new { Id = id });
             return WriteResult<PullQuoteRow>.Saved(current);

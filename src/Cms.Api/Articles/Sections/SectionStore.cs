@@ -27,7 +27,8 @@ internal sealed class SectionRow : IArticlePartRow<SectionRequest, SectionRespon
 /// Sections keep positions 1..n with no gaps. Positions are unique per article, so shifts go through
 /// negative values: SQLite checks uniqueness row by row, and a plain "position + 1" would collide mid-update.
 /// </summary>
-internal sealed class SectionStore(CmsDatabase database, TimeProvider clock) : IArticlePartStore<SectionRow, SectionRequest>
+internal sealed class SectionStore(CmsDatabase database, TimeProvider clock)
+    : ArticlePartStore<SectionRow, SectionRequest>(database, SelectByArticle, SelectById)
 {
     internal const string Columns = """
         s.id, s.article_id, s.position, s.heading, s.body, s.created_at, s.updated_at, s.version, a.status AS article_status
@@ -71,15 +72,9 @@ internal sealed class SectionStore(CmsDatabase database, TimeProvider clock) : I
 
     private const string Delete = "DELETE FROM sections WHERE id = @Id";
 
-    public Task<List<SectionRow>> ListAsync(long articleId, CancellationToken cancellationToken) =>
-        database.ListAsync<SectionRow>(SelectByArticle, new { ArticleId = articleId }, cancellationToken);
-
-    public Task<SectionRow?> FindAsync(long id, CancellationToken cancellationToken) =>
-        database.SingleOrDefaultAsync<SectionRow>(SelectById, new { Id = id }, cancellationToken);
-
-    public async Task<WriteResult<SectionRow>> CreateAsync(long articleId, SectionRequest request, CancellationToken cancellationToken)
+    public override async Task<WriteResult<SectionRow>> CreateAsync(long articleId, SectionRequest request, CancellationToken cancellationToken)
     {
-        await using var write = await database.BeginWriteAsync(cancellationToken);
+        await using var write = await Database.BeginWriteAsync(cancellationToken);
         var count = await write.ScalarAsync<int>(CountInArticle, new { ArticleId = articleId });
         var position = request.Position ?? count + 1;
         if (position > count + 1)
@@ -100,9 +95,9 @@ internal sealed class SectionStore(CmsDatabase database, TimeProvider clock) : I
     /// Replaces heading and body with <paramref name="change"/>(current), inside the transaction; a new position moves
     /// the section and shifts the ones between.
     /// </summary>
-    public Task<WriteResult<SectionRow>> UpdateAsync(
+    public override Task<WriteResult<SectionRow>> UpdateAsync(
         long id, Func<SectionRow, Proposed<SectionRequest>> change, Func<SectionRow, bool> precondition, CancellationToken cancellationToken) =>
-        database.EditRowAsync<SectionRow, SectionRequest>(SelectById, id, precondition, change, async (write, current, request) =>
+        Database.EditRowAsync<SectionRow, SectionRequest>(SelectById, id, precondition, change, async (write, current, request) =>
         {
             var position = request.Position ?? current.Position;
             if (position == current.Position && request.Heading == current.Heading && request.Body == current.Body)
@@ -134,8 +129,8 @@ internal sealed class SectionStore(CmsDatabase database, TimeProvider clock) : I
             return WriteResult<SectionRow>.Saved(await write.SingleAsync<SectionRow>(SelectById, new { Id = id }));
         }, cancellationToken);
 
-    public Task<WriteResult<SectionRow>> DeleteAsync(long id, Func<SectionRow, bool> precondition, CancellationToken cancellationToken) =>
-        database.ChangeRowAsync<SectionRow>(SelectById, id, precondition, async (write, current) =>
+    public override Task<WriteResult<SectionRow>> DeleteAsync(long id, Func<SectionRow, bool> precondition, CancellationToken cancellationToken) =>
+        Database.ChangeRowAsync<SectionRow>(SelectById, id, precondition, async (write, current) =>
         {
             await write.ExecuteAsync(DetachPullQuotes, new { Id = id });
             await write.ExecuteAsync(Delete, new { Id = id });
@@ -146,7 +141,7 @@ internal sealed class SectionStore(CmsDatabase database, TimeProvider clock) : I
     /// <summary>Puts the article's sections in the given order. The ids must be exactly the article's sections.</summary>
     public async Task<WriteResult<SectionList>> ReorderAsync(long articleId, IReadOnlyList<long> orderedIds, CancellationToken cancellationToken)
     {
-        await using var write = await database.BeginWriteAsync(cancellationToken);
+        await using var write = await Database.BeginWriteAsync(cancellationToken);
         var current = await write.ListAsync<SectionRow>(SelectByArticle, new { ArticleId = articleId });
         var currentIds = current.Select(s => s.Id).ToHashSet();
         var missing = currentIds.Except(orderedIds).Order().ToList();
