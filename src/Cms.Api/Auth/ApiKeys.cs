@@ -104,7 +104,7 @@ internal sealed class ApiKeyAuthenticationHandler(
             return AuthenticateResult.Fail("The API key is not valid (unknown or revoked).");
         }
 
-        await Context.RequestServices.GetRequiredService<Keys.KeyUsage>().TouchAsync(key);
+        await Context.RequestServices.GetRequiredService<KeyUsage>().TouchAsync(key);
         var identity = new ClaimsIdentity(
             [new Claim(ClaimTypes.Name, key.Name), new Claim(ClaimTypes.Role, key.Role)],
             SchemeName);

@@ -1,5 +1,3 @@
-using Microsoft.Extensions.DependencyInjection;
-
 namespace Cms.Api.Tests.Articles;
 
 /// <summary>One request renders a page: include, one database round trip, caching headers, ETags.</summary>

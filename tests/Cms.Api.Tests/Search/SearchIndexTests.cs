@@ -1,5 +1,3 @@
-using Cms.Api.Http;
-using Cms.Api.Search;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
 

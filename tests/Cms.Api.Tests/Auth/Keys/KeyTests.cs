@@ -1,6 +1,4 @@
 using System.Net.Http.Headers;
-using Cms.Api.Hosting;
-using Cms.Api.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 

@@ -1,17 +1,16 @@
 using System.Net.Http.Headers;
 using System.Text;
-using Cms.Api.Transfer;
 
 namespace Cms.Api.Tests.Transfer;
 
-public sealed class ImportExportTests : ApiTest
+public sealed class ImportTests : ApiTest
 {
     private static StringContent Ndjson(string lines) => new(lines, Encoding.UTF8, "application/x-ndjson");
 
     private async Task<int> ArticleCount() =>
         (int)(await Body(await Editor.GetAsync("/api/v1/articles?count=true&limit=1")))["totalCount"]!;
 
-    private static object Article(int i, string? title = null) => new
+    internal static object Article(int i, string? title = null) => new
     {
         slug = $"story-{i}",
         title = title ?? $"Story {i}",
@@ -211,63 +210,6 @@ public sealed class ImportExportTests : ApiTest
         Assert.That(await ArticleCount(), Is.EqualTo(articles));
     }
 
-    [Test]
-    public async Task Export_then_import_into_an_empty_database_then_export_gives_identical_bytes()
-    {
-        var sample = await File.ReadAllTextAsync(RepositoryFiles.Path("scripts", "sample-content.json"));
-        await Expect(await Editor.PostAsync("/api/v1/import", Json(sample)), HttpStatusCode.OK);
-        var json = await Editor.GetByteArrayAsync("/api/v1/export");
-        var ndjsonRequest = new HttpRequestMessage(HttpMethod.Get, "/api/v1/export");
-        ndjsonRequest.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/x-ndjson"));
-        var ndjson = await (await Editor.SendAsync(ndjsonRequest)).Content.ReadAsByteArrayAsync();
-
-        using var empty = new CmsFactory();
-        try
-        {
-            var client = empty.Editor();
-            await Expect(await client.PostAsync("/api/v1/import", new ByteArrayContent(json) { Headers = { ContentType = new MediaTypeHeaderValue("application/json") } }), HttpStatusCode.OK);
-            var again = await client.GetByteArrayAsync("/api/v1/export");
-
-            using var emptyNdjson = new CmsFactory();
-            var ndjsonClient = emptyNdjson.Editor();
-            await Expect(await ndjsonClient.PostAsync("/api/v1/import", new ByteArrayContent(ndjson) { Headers = { ContentType = new MediaTypeHeaderValue("application/x-ndjson") } }), HttpStatusCode.OK);
-            var ndjsonAgainRequest = new HttpRequestMessage(HttpMethod.Get, "/api/v1/export");
-            ndjsonAgainRequest.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/x-ndjson"));
-            var ndjsonAgain = await (await ndjsonClient.SendAsync(ndjsonAgainRequest)).Content.ReadAsByteArrayAsync();
-            emptyNdjson.DeleteDatabase();
-
-            Assert.Multiple(() =>
-            {
-                Assert.That(again, Is.EqualTo(json));
-                Assert.That(ndjsonAgain, Is.EqualTo(ndjson));
-                Assert.That(Encoding.UTF8.GetString(json), Does.Contain("\"email\":\"tom@example.org\""), "admin keys get e-mail addresses");
-                Assert.That(Encoding.UTF8.GetString(json), Does.Contain("\"parent\":0"));
-                Assert.That(Encoding.UTF8.GetString(ndjson).Split('\n', StringSplitOptions.RemoveEmptyEntries), Has.Length.EqualTo(6));
-            });
-        }
-        finally
-        {
-            empty.DeleteDatabase();
-        }
-    }
-
-    [Test]
-    public async Task Export_filters_by_status_and_updatedSince()
-    {
-        await Expect(await Editor.PostAsync("/api/v1/import", Json(new { articles = new object[] { Article(1), new { slug = "draft-one", title = "Draft" } } })), HttpStatusCode.OK);
-        Factory.Clock.Advance(TimeSpan.FromHours(1));
-        await Expect(await Patch(Editor, "/api/v1/articles/1", """{"byline":"later"}"""), HttpStatusCode.OK);
-
-        var drafts = JsonNode.Parse(await Editor.GetStringAsync("/api/v1/export?status=draft"))!;
-        var recent = JsonNode.Parse(await Editor.GetStringAsync("/api/v1/export?updatedSince=2026-11-25T09:30:00Z"))!;
-
-        Assert.That(drafts["articles"]!.AsArray().Select(a => (string?)a!["slug"]), Is.EqualTo(new[] { "draft-one" }));
-        Assert.That(recent["articles"]!.AsArray().Select(a => (string?)a!["slug"]), Is.EqualTo(new[] { "story-1" }));
-        await ExpectProblem(await Public.GetAsync("/api/v1/export"), HttpStatusCode.Unauthorized);
-        await ExpectFieldError(await Editor.GetAsync("/api/v1/export?status=gone"), "status");
-    }
-
-    /// <summary>Gives its bytes a few at a time, as a slow network would.</summary>
     private sealed class TrickleStream(byte[] bytes, int chunk) : MemoryStream(bytes)
     {
         public override int Read(byte[] buffer, int offset, int count) => base.Read(buffer, offset, Math.Min(count, chunk));
@@ -315,87 +257,5 @@ public sealed class ImportExportTests : ApiTest
         public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
         public override void SetLength(long value) => throw new NotSupportedException();
         public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-    }
-}
-
-public sealed class IdempotencyTests : ApiTest
-{
-    private Task<HttpResponseMessage> PostWithKey(string url, string key, object body, HttpClient? client = null) =>
-        PostWithKey(url, key, Json(body), client);
-
-    private async Task<HttpResponseMessage> PostWithKey(string url, string key, HttpContent content, HttpClient? client = null)
-    {
-        var request = new HttpRequestMessage(HttpMethod.Post, url) { Content = content };
-        request.Headers.Add("Idempotency-Key", key);
-        return await (client ?? Editor).SendAsync(request);
-    }
-
-    [Test]
-    public async Task A_retried_create_with_the_same_key_returns_the_first_response_and_writes_once()
-    {
-        var first = await PostWithKey("/api/v1/articles", "create-1", new { title = "Once" });
-        var retry = await PostWithKey("/api/v1/articles", "create-1", new { title = "Once" });
-        var misuse = await PostWithKey("/api/v1/articles", "create-1", new { title = "Different" });
-        var fresh = await PostWithKey("/api/v1/articles", "create-2", new { title = "Once" });
-
-        var list = await Body(await Editor.GetAsync("/api/v1/articles"));
-        Assert.Multiple(async () =>
-        {
-            Assert.That(retry.StatusCode, Is.EqualTo(HttpStatusCode.Created));
-            Assert.That(await retry.Content.ReadAsStringAsync(), Is.EqualTo(await first.Content.ReadAsStringAsync()));
-            Assert.That(retry.Headers.Location, Is.EqualTo(first.Headers.Location));
-            Assert.That(retry.Headers.GetValues("Idempotent-Replayed").Single(), Is.EqualTo("true"));
-            Assert.That(first.Headers.Contains("Idempotent-Replayed"), Is.False);
-            Assert.That(misuse.StatusCode, Is.EqualTo((HttpStatusCode)422));
-            Assert.That(fresh.StatusCode, Is.EqualTo(HttpStatusCode.Created));
-            Assert.That(list["items"]!.AsArray(), Has.Count.EqualTo(2));
-        });
-    }
-
-    [Test]
-    public async Task Keys_expire_after_24_hours_and_are_per_route()
-    {
-        await PostWithKey("/api/v1/articles", "k", new { title = "Day one" });
-        Factory.Clock.Advance(TimeSpan.FromHours(25));
-        var nextDay = await PostWithKey("/api/v1/articles", "k", new { title = "Day one" });
-        var import = await PostWithKey("/api/v1/import", "k", new { articles = Array.Empty<object>() });
-
-        Assert.That(nextDay.Headers.Contains("Idempotent-Replayed"), Is.False);
-        Assert.That(nextDay.StatusCode, Is.EqualTo(HttpStatusCode.Created));
-        Assert.That(import.StatusCode, Is.EqualTo(HttpStatusCode.OK));
-    }
-
-    [Test]
-    public async Task The_whole_body_counts_even_when_the_endpoint_stopped_reading_it_early()
-    {
-        // The bundle is refused at its first token, so the import never reads the rest; the key still stands for
-        // the whole body, which is hashed as it streams in (not buffered first).
-        var padding = new string('x', 256 * 1024);
-        Task<HttpResponseMessage> Post(string tail) =>
-            PostWithKey("/api/v1/import", "refused-early", Json($$"""{"articles":5,"note":"{{padding}}{{tail}}"}"""));
-
-        var first = await Post("a");
-        var retry = await Post("a");
-        var otherBody = await Post("b");
-
-        Assert.Multiple(() =>
-        {
-            Assert.That(first.StatusCode, Is.EqualTo(HttpStatusCode.BadRequest));
-            Assert.That((retry.StatusCode, retry.Headers.Contains("Idempotent-Replayed")), Is.EqualTo((HttpStatusCode.BadRequest, true)));
-            Assert.That(otherBody.StatusCode, Is.EqualTo((HttpStatusCode)422), "same first 256 KB, different last byte");
-        });
-    }
-
-    [Test]
-    public async Task Import_replays_instead_of_importing_twice()
-    {
-        var bundle = new { articles = new[] { new { slug = "one", title = "One" } } };
-
-        var first = await Body(await PostWithKey("/api/v1/import", "seed-run-1", bundle));
-        var retry = await PostWithKey("/api/v1/import", "seed-run-1", bundle);
-
-        Assert.That((int?)first["articles"]!["created"], Is.EqualTo(1));
-        Assert.That((int?)(await Body(retry))["articles"]!["created"], Is.EqualTo(1), "the first answer, replayed");
-        Assert.That(retry.Headers.Contains("Idempotent-Replayed"), Is.True);
     }
 }
