@@ -179,7 +179,7 @@ internal sealed class ArticleListReader(CmsDatabase database)
             await using var connection = query.Search is null
                 ? await database.OpenAsync(cancellationToken)
                 : await database.OpenSearchReaderAsync(cancellationToken);
-            await using var results = await connection.QueryMultipleAsync(string.Join(";\n", statements), parameters);
+            await using var results = await connection.QueryMultipleAsync(new CommandDefinition(string.Join(";\n", statements), parameters, cancellationToken: cancellationToken));
             var rows = (await results.ReadAsync<ArticleRow>()).AsList();
             long? total = query.Paging.Count ? await results.ReadSingleAsync<long>() : null;
             var sections = query.Includes.HasFlag(ArticleIncludes.Sections) ? (await results.ReadAsync<SectionRow>()).ToLookup(s => s.ArticleId) : Empty<SectionRow>();

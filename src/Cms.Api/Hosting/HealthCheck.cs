@@ -13,7 +13,7 @@ public static class HealthCheck
         try
         {
             await using var connection = await database.OpenAsync(cancellationToken);
-            await connection.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM schema_migrations");
+            await connection.ExecuteScalarAsync<long>(new CommandDefinition("SELECT COUNT(*) FROM schema_migrations", cancellationToken: cancellationToken));
             return TypedResults.Ok(new HealthResponse("ok"));
         }
         catch (Microsoft.Data.Sqlite.SqliteException exception)

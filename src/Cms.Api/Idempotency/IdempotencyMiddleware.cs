@@ -62,7 +62,7 @@ internal static class IdempotencyMiddleware
         await using (var connection = await database.OpenWriterAsync(context.RequestAborted))
         {
             await using var transaction = CmsDatabase.BeginWrite(connection);
-            var stored = await connection.QuerySingleOrDefaultAsync<StoredResponse>(Select, parameters, transaction);
+            var stored = await connection.QuerySingleOrDefaultAsync<StoredResponse>(new CommandDefinition(Select, parameters, transaction, cancellationToken: context.RequestAborted));
             if (stored is not null)
             {
                 await transaction.RollbackAsync(context.RequestAborted);
@@ -73,7 +73,7 @@ internal static class IdempotencyMiddleware
             // Claimed before the body is read; its hash is stored with the response. The body is hashed as the
             // endpoint reads it, not first: buffering it to hash it meant writing a whole import (hundreds of
             // megabytes) to a temporary file before importing a line of it.
-            await connection.ExecuteAsync(Claim, parameters, transaction);
+            await connection.ExecuteAsync(new CommandDefinition(Claim, parameters, transaction, cancellationToken: context.RequestAborted));
             await transaction.CommitAsync(context.RequestAborted);
         }
 

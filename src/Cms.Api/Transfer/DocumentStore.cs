@@ -78,6 +78,17 @@ internal sealed partial class DocumentStore(SqliteConnection connection, SqliteT
 
     private const string SelectArticleId = "SELECT id FROM articles WHERE slug = @Slug";
 
+    /// <summary>Upserts one whole article in a write transaction of its own (PUT by slug).</summary>
+    public static async Task<Change> UpsertOneAsync(
+        CmsDatabase database, SearchIndexer search, string slug, ArticleDocument document, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        await using var write = await database.BeginWriteAsync(cancellationToken);
+        using var documents = new DocumentStore(write.Connection, write.Transaction, search);
+        var (change, _) = await documents.UpsertAsync(slug, document, now);
+        await documents.CommitAsync(cancellationToken);
+        return change;
+    }
+
     /// <summary>Creates the article, replaces it when anything differs, or leaves it alone (no version bump) when identical.</summary>
     public async Task<(Change Change, long Id)> UpsertAsync(string slug, ArticleDocument document, DateTimeOffset now, SectionText? sectionText = null)
     {

@@ -59,7 +59,8 @@ internal sealed class Exporter(CmsDatabase database, ETags etags)
         long after = 0;
         while (true)
         {
-            await using var batch = await connection.QueryMultipleAsync(SelectArticleBatch, new { After = after, Batch = BatchSize, filter.Status, filter.UpdatedSince });
+            await using var batch = await connection.QueryMultipleAsync(new CommandDefinition(
+                SelectArticleBatch, new { After = after, Batch = BatchSize, filter.Status, filter.UpdatedSince }, cancellationToken: cancellationToken));
             var articles = (await batch.ReadAsync<ArticleExportRow>()).AsList();
             var sections = (await batch.ReadAsync<SectionExportRow>()).ToLookup(r => r.ArticleId);
             var quotes = (await batch.ReadAsync<PullQuoteExportRow>()).ToLookup(r => r.ArticleId);
@@ -103,7 +104,8 @@ internal sealed class Exporter(CmsDatabase database, ETags etags)
         after = 0;
         while (true)
         {
-            var comments = (await connection.QueryAsync<CommentExportRow>(SelectCommentBatch, new { After = after, Batch = BatchSize * 5, filter.Status, filter.UpdatedSince })).AsList();
+            var comments = (await connection.QueryAsync<CommentExportRow>(new CommandDefinition(
+                SelectCommentBatch, new { After = after, Batch = BatchSize * 5, filter.Status, filter.UpdatedSince }, cancellationToken: cancellationToken))).AsList();
             foreach (var comment in comments)
             {
                 var document = new CommentDocument

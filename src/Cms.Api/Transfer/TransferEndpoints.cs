@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Http.HttpResults;
 using Cms.Api.Articles;
 using Cms.Api.Auth;
 using Cms.Api.Data;
@@ -55,8 +56,8 @@ public static class TransferEndpoints
         return routes;
     }
 
-    internal static async Task<IResult> UpsertArticle(
-        string slug, ArticleDocument document, HttpContext context, CmsDatabase database, ArticleStore articles,
+    internal static async Task<Results<Created<UpsertResponse>, Ok<UpsertResponse>, ValidationProblem>> UpsertArticle(
+        string slug, ArticleDocument document, CmsDatabase database, ArticleStore articles,
         ScheduledPublisher publisher, SearchIndexer search, TimeProvider clock, CancellationToken cancellationToken)
     {
         if (document.Slug is not null && document.Slug != slug)
@@ -71,14 +72,7 @@ public static class TransferEndpoints
             return Validation.Problem(validation.ToDictionary());
         }
 
-        Change change;
-        await using (var connection = await database.OpenWriterAsync(cancellationToken))
-        {
-            await using var transaction = CmsDatabase.BeginWrite(connection);
-            using var documents = new DocumentStore(connection, transaction, search);
-            (change, _) = await documents.UpsertAsync(slug, withSlug, Timestamps.Now(clock));
-            await documents.CommitAsync(cancellationToken);
-        }
+        var change = await DocumentStore.UpsertOneAsync(database, search, slug, withSlug, Timestamps.Now(clock), cancellationToken);
 
         publisher.Wake();
         var page = (await articles.FindPageAsync(slug, ArticleIncludes.Sections | ArticleIncludes.PullQuotes, allComments: true, 0, cancellationToken))!;
@@ -93,7 +87,7 @@ public static class TransferEndpoints
             : TypedResults.Ok(response);
     }
 
-    internal static async Task<IResult> Import(
+    internal static async Task<Results<Ok<ImportResult>, ValidationProblem, ProblemHttpResult>> Import(
         HttpContext context, Importer importer, ETags etags, bool? dryRun, CancellationToken cancellationToken)
     {
         var request = context.Request;
@@ -124,7 +118,7 @@ public static class TransferEndpoints
             title: "The bundle is not valid.");
     }
 
-    internal static async Task<IResult> Export(
+    internal static async Task<Results<EmptyHttpResult, ValidationProblem>> Export(
         HttpContext context, Exporter exporter, string? status, DateTimeOffset? updatedSince, CancellationToken cancellationToken)
     {
         if (!QueryValues.TryParseEnum<ArticleStatus>(status, "status", out var filter, out var errors))

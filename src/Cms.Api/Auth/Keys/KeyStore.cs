@@ -1,5 +1,4 @@
 using Cms.Api.Data;
-using Dapper;
 
 namespace Cms.Api.Auth.Keys;
 
@@ -23,23 +22,30 @@ public sealed class KeyStore(CmsDatabase database, ApiKeyRegistry registry, Time
         var secret = ApiKeyRegistry.Generate();
         var hash = ApiKeyRegistry.Hash(secret);
         var now = Timestamps.Now(clock);
-        await using var connection = await database.OpenWriterAsync(cancellationToken);
-        var id = await connection.ExecuteScalarAsync<long>(Insert, new { Name = name, Role = role, Prefix = secret[..8], Hash = hash, Now = now });
+        long id;
+        await using (var write = await database.BeginWriteAsync(cancellationToken))
+        {
+            id = await write.ScalarAsync<long>(Insert, new { Name = name, Role = role, Prefix = secret[..8], Hash = hash, Now = now });
+            await write.CommitAsync();
+        }
+
         registry.Add(name, role, hash, id);
         return new CreatedKeyResponse(id, name, role, secret[..8], now, secret);
     }
 
-    public async Task<IReadOnlyList<KeyResponse>> ListAsync(CancellationToken cancellationToken)
-    {
-        await using var connection = await database.OpenAsync(cancellationToken);
-        return (await connection.QueryAsync<KeyResponse>(SelectActive)).AsList();
-    }
+    public Task<List<KeyResponse>> ListAsync(CancellationToken cancellationToken) =>
+        database.ListAsync<KeyResponse>(SelectActive, null, cancellationToken);
 
     /// <summary>Revokes the key; it stops working on the next request.</summary>
     public async Task<bool> RevokeAsync(long id, CancellationToken cancellationToken)
     {
-        await using var connection = await database.OpenWriterAsync(cancellationToken);
-        var revoked = await connection.ExecuteAsync(Revoke, new { Id = id, Now = Timestamps.Now(clock) }) == 1;
+        bool revoked;
+        await using (var write = await database.BeginWriteAsync(cancellationToken))
+        {
+            revoked = await write.ExecuteAsync(Revoke, new { Id = id, Now = Timestamps.Now(clock) }) == 1;
+            await write.CommitAsync();
+        }
+
         registry.Remove(id);
         return revoked;
     }
