@@ -68,6 +68,8 @@ internal sealed record ArticlePart(
 /// The one shape of an article's child resources: listed and created under their article
 /// (<c>/articles/{article}/{nouns}</c>), read, replaced, patched and deleted by their own id (<c>/{nouns}/{id}</c>).
 /// Public reads see the parts of published articles; writes honour If-Match and answer with the part's ETag.
+/// Each kind maps its six routes with one-line handlers of its own types calling these, so that the request delegate
+/// generator compiles them at build time (it does not take handlers of a generic class); these describe the routes.
 /// </summary>
 internal sealed class ArticlePartRoutes<TRow, TRequest, TResponse, TStore>(ArticlePart part)
     where TRow : class, IArticlePartRow<TRequest, TResponse>
@@ -75,16 +77,8 @@ internal sealed class ArticlePartRoutes<TRow, TRequest, TResponse, TStore>(Artic
     where TResponse : IVersioned
     where TStore : ArticlePartStore<TRow, TRequest>
 {
-    private TStore store = default!;
-    private IValidator<TRequest> validator = default!;
-
-#pragma warning disable RDG002 // see Handler
-    public (RouteGroupBuilder ByArticle, RouteGroupBuilder ById) Map(IEndpointRouteBuilder routes)
+    public (RouteGroupBuilder ByArticle, RouteGroupBuilder ById) Groups(IEndpointRouteBuilder routes)
     {
-        // Stores and validators are singletons: the handlers use these rather than take parameters of a generic type, on
-        // which ASP.NET Core's route handler analyzer fails (the body comes as a JsonBody for the same reason).
-        store = routes.ServiceProvider.GetRequiredService<TStore>();
-        validator = routes.ServiceProvider.GetRequiredService<IValidator<TRequest>>();
         var byArticle = routes.MapGroup($"/api/v1/articles/{{article}}/{part.Nouns}").WithTags(part.Tag);
         var byId = routes.MapGroup($"/api/v1/{part.Nouns}").WithTags(part.Tag);
         if (part.Searchable)
@@ -93,65 +87,59 @@ internal sealed class ArticlePartRoutes<TRow, TRequest, TResponse, TStore>(Artic
             byId.CatchUpSearchIndexAfterWrites();
         }
 
-        byArticle.MapGet("", Handler(List))
-            .WithName($"List{part.TypeName}s")
-            .WithSummary(part.ListSummary)
-            .WithDescription(part.ListDescription)
-            .ProducesProblem(StatusCodes.Status404NotFound)
-            .AllowAnonymous();
-
-        byArticle.MapPost("", Handler(Create))
-            .WithName($"Create{part.TypeName}")
-            .WithMetadata(new Idempotent())
-            .WithSummary($"Add a {part.Noun} to an article")
-            .WithDescription(part.CreateDescription)
-            .Validate<TRequest>()
-            .ProducesProblem(StatusCodes.Status404NotFound)
-            .RequireAuthorization();
-
-        byId.MapGet("{id}", Handler(Get))
-            .WithName($"Get{part.TypeName}")
-            .WithSummary($"Get one {part.Noun}")
-            .ProducesProblem(StatusCodes.Status404NotFound)
-            .AllowAnonymous();
-
-        byId.MapPut("{id}", Handler(Replace))
-            .WithName($"Replace{part.TypeName}")
-            .WithSummary($"Replace a {part.Noun}")
-            .WithDescription(part.ReplaceDescription)
-            .Validate<TRequest>()
-            .WritePreconditions()
-            .ProducesProblem(StatusCodes.Status404NotFound)
-            .RequireAuthorization();
-
-        byId.MapPatch("{id}", Handler(Patch))
-            .WithName($"Patch{part.TypeName}")
-            .WithSummary($"Change some of a {part.Noun}'s fields (JSON Merge Patch)")
-            .WithDescription(part.PatchDescription)
-            .Accepts<TRequest>(MergePatch.MediaType, "application/json")
-            .WritePreconditions()
-            .ProducesProblem(StatusCodes.Status404NotFound)
-            .RequireAuthorization();
-
-        byId.MapDelete("{id}", Handler(Delete))
-            .WithName($"Delete{part.TypeName}")
-            .WithSummary($"Delete a {part.Noun}")
-            .WithDescription(part.DeleteDescription)
-            .WritePreconditions()
-            .ProducesProblem(StatusCodes.Status404NotFound)
-            .RequireAuthorization();
-
         return (byArticle, byId);
     }
-#pragma warning restore RDG002
 
-    // Passed on as a plain delegate, so the request delegate generator leaves it to run time instead of emitting code
-    // it cannot compile (it does not take handlers of a generic class).
-    private static Delegate Handler(Delegate handler) => handler;
+    public void DescribeList(RouteHandlerBuilder route) => route
+        .WithName($"List{part.TypeName}s")
+        .WithSummary(part.ListSummary)
+        .WithDescription(part.ListDescription)
+        .ProducesProblem(StatusCodes.Status404NotFound)
+        .AllowAnonymous();
 
+    public void DescribeCreate(RouteHandlerBuilder route) => route
+        .WithName($"Create{part.TypeName}")
+        .WithMetadata(new Idempotent())
+        .WithSummary($"Add a {part.Noun} to an article")
+        .WithDescription(part.CreateDescription)
+        .Validate<TRequest>()
+        .ProducesProblem(StatusCodes.Status404NotFound)
+        .RequireAuthorization();
 
-    private async Task<Results<CachedJson<ItemList<TResponse>>, ProblemHttpResult>> List(
-        string article, HttpContext context, ArticleStore articles, CancellationToken cancellationToken)
+    public void DescribeGet(RouteHandlerBuilder route) => route
+        .WithName($"Get{part.TypeName}")
+        .WithSummary($"Get one {part.Noun}")
+        .ProducesProblem(StatusCodes.Status404NotFound)
+        .AllowAnonymous();
+
+    public void DescribeReplace(RouteHandlerBuilder route) => route
+        .WithName($"Replace{part.TypeName}")
+        .WithSummary($"Replace a {part.Noun}")
+        .WithDescription(part.ReplaceDescription)
+        .Validate<TRequest>()
+        .WritePreconditions()
+        .ProducesProblem(StatusCodes.Status404NotFound)
+        .RequireAuthorization();
+
+    public void DescribePatch(RouteHandlerBuilder route) => route
+        .WithName($"Patch{part.TypeName}")
+        .WithSummary($"Change some of a {part.Noun}'s fields (JSON Merge Patch)")
+        .WithDescription(part.PatchDescription)
+        .Accepts<TRequest>(MergePatch.MediaType, "application/json")
+        .WritePreconditions()
+        .ProducesProblem(StatusCodes.Status404NotFound)
+        .RequireAuthorization();
+
+    public void DescribeDelete(RouteHandlerBuilder route) => route
+        .WithName($"Delete{part.TypeName}")
+        .WithSummary($"Delete a {part.Noun}")
+        .WithDescription(part.DeleteDescription)
+        .WritePreconditions()
+        .ProducesProblem(StatusCodes.Status404NotFound)
+        .RequireAuthorization();
+
+    public async Task<Results<CachedJson<ItemList<TResponse>>, ProblemHttpResult>> ListAsync(
+        string article, HttpContext context, ArticleStore articles, TStore store, CancellationToken cancellationToken)
     {
         var found = await articles.FindVisibleAsync(article, context, cancellationToken);
         if (found is null)
@@ -166,8 +154,8 @@ internal sealed class ArticlePartRoutes<TRow, TRequest, TResponse, TStore>(Artic
             [$"article-{found.Id}", $"{part.Nouns}-article-{found.Id}", .. rows.Select(r => $"{part.Noun}-{r.Id}")]);
     }
 
-    private async Task<Results<Created<TResponse>, ValidationProblem, ProblemHttpResult>> Create(
-        string article, JsonBody<TRequest> body, HttpContext context, ArticleStore articles, ETags etags, CancellationToken cancellationToken)
+    public async Task<Results<Created<TResponse>, ValidationProblem, ProblemHttpResult>> CreateAsync(
+        string article, TRequest request, HttpContext context, ArticleStore articles, TStore store, ETags etags, CancellationToken cancellationToken)
     {
         var found = await articles.FindVisibleAsync(article, context, cancellationToken);
         if (found is null)
@@ -175,11 +163,11 @@ internal sealed class ArticlePartRoutes<TRow, TRequest, TResponse, TStore>(Artic
             return Problems.NotFound($"article '{article}'");
         }
 
-        var write = await store.CreateAsync(found.Id, body.Value, cancellationToken);
+        var write = await store.CreateAsync(found.Id, request, cancellationToken);
         return write.ToHttp(context, etags, $"article '{article}'", r => r.ToResponse(), response => TypedResults.Created($"/api/v1/{part.Nouns}/{write.Row!.Id}", response));
     }
 
-    private async Task<Results<CachedJson<TResponse>, ProblemHttpResult>> Get(long id, HttpContext context, CancellationToken cancellationToken)
+    public async Task<Results<CachedJson<TResponse>, ProblemHttpResult>> GetAsync(long id, HttpContext context, TStore store, CancellationToken cancellationToken)
     {
         var row = await store.FindAsync(id, cancellationToken);
         return row is not null && ArticleVisibility.IsVisible(row.ArticleStatus, context)
@@ -187,21 +175,21 @@ internal sealed class ArticlePartRoutes<TRow, TRequest, TResponse, TStore>(Artic
             : Problems.NotFound($"{part.Noun} {id}");
     }
 
-    private Task<Results<Ok<TResponse>, ValidationProblem, ProblemHttpResult>> Replace(
-        long id, JsonBody<TRequest> body, HttpContext context, ETags etags, CancellationToken cancellationToken) =>
-        Write(id, _ => body.Value, context, etags, cancellationToken);
+    public Task<Results<Ok<TResponse>, ValidationProblem, ProblemHttpResult>> ReplaceAsync(
+        long id, TRequest request, HttpContext context, TStore store, ETags etags, CancellationToken cancellationToken) =>
+        WriteAsync(id, _ => request, context, store, etags, cancellationToken);
 
-    private Task<Results<Ok<TResponse>, ValidationProblem, ProblemHttpResult>> Patch(
-        long id, MergePatchDocument patch, HttpContext context, ETags etags, CancellationToken cancellationToken) =>
-        Write(id, current => MergePatch.ApplyAndValidate(current.ToRequest(), patch, validator, etags.SerializerOptions), context, etags, cancellationToken);
+    public Task<Results<Ok<TResponse>, ValidationProblem, ProblemHttpResult>> PatchAsync(
+        long id, MergePatchDocument patch, HttpContext context, TStore store, IValidator<TRequest> validator, ETags etags, CancellationToken cancellationToken) =>
+        WriteAsync(id, current => MergePatch.ApplyAndValidate(current.ToRequest(), patch, validator, etags.SerializerOptions), context, store, etags, cancellationToken);
 
-    private Task<Results<NoContent, ValidationProblem, ProblemHttpResult>> Delete(
-        long id, HttpContext context, ETags etags, CancellationToken cancellationToken) =>
+    public Task<Results<NoContent, ValidationProblem, ProblemHttpResult>> DeleteAsync(
+        long id, HttpContext context, TStore store, ETags etags, CancellationToken cancellationToken) =>
         WriteResponses.ConditionalAsync<TRow, TResponse, NoContent>(
             context, etags, $"{part.Noun} {id}", r => r.ToResponse(), matches => store.DeleteAsync(id, matches, cancellationToken), _ => TypedResults.NoContent());
 
-    private Task<Results<Ok<TResponse>, ValidationProblem, ProblemHttpResult>> Write(
-        long id, Func<TRow, Proposed<TRequest>> change, HttpContext context, ETags etags, CancellationToken cancellationToken) =>
+    private Task<Results<Ok<TResponse>, ValidationProblem, ProblemHttpResult>> WriteAsync(
+        long id, Func<TRow, Proposed<TRequest>> change, HttpContext context, TStore store, ETags etags, CancellationToken cancellationToken) =>
         WriteResponses.ConditionalAsync<TRow, TResponse, Ok<TResponse>>(
             context, etags, $"{part.Noun} {id}", r => r.ToResponse(), matches => store.UpdateAsync(id, change, matches, cancellationToken), TypedResults.Ok);
 }

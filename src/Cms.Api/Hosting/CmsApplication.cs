@@ -53,7 +53,7 @@ public static class CmsApplication
         services.AddSingleton<CommentPosts>();
 
         Validation.UseJsonFieldNames();
-        // Singletons: validators keep no state, and the article parts' routes take theirs once, when they are mapped.
+        // Singletons: validators keep no state, and building one compiles its rules.
         services.AddValidatorsFromAssemblyContaining<ArticleValidator>(ServiceLifetime.Singleton, includeInternalTypes: true);
 
         services.ConfigureHttpJsonOptions(options => Json.Configure(options.SerializerOptions));

@@ -63,7 +63,7 @@ public static class Validation
     {
         public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
         {
-            var argument = context.Arguments.OfType<T>().FirstOrDefault() ?? context.Arguments.OfType<JsonBody<T>>().FirstOrDefault()?.Value;
+            var argument = context.Arguments.OfType<T>().FirstOrDefault();
             if (argument is null)
             {
                 return TypedResults.Problem(Problems.BadRequest("This request needs a JSON body."));

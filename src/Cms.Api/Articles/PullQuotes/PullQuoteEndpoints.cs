@@ -1,3 +1,6 @@
+using Cms.Api.Http;
+using FluentValidation;
+
 namespace Cms.Api.Articles.PullQuotes;
 
 public static class PullQuoteEndpoints
@@ -16,7 +19,14 @@ public static class PullQuoteEndpoints
 
     public static IEndpointRouteBuilder MapPullQuotes(this IEndpointRouteBuilder routes)
     {
-        new ArticlePartRoutes<PullQuoteRow, PullQuoteRequest, PullQuoteResponse, PullQuoteStore>(Part).Map(routes);
+        var parts = new ArticlePartRoutes<PullQuoteRow, PullQuoteRequest, PullQuoteResponse, PullQuoteStore>(Part);
+        var (byArticle, byId) = parts.Groups(routes);
+        parts.DescribeList(byArticle.MapGet("", (string article, HttpContext c, ArticleStore articles, PullQuoteStore store, CancellationToken t) => parts.ListAsync(article, c, articles, store, t)));
+        parts.DescribeCreate(byArticle.MapPost("", (string article, PullQuoteRequest request, HttpContext c, ArticleStore articles, PullQuoteStore store, ETags etags, CancellationToken t) => parts.CreateAsync(article, request, c, articles, store, etags, t)));
+        parts.DescribeGet(byId.MapGet("{id}", (long id, HttpContext c, PullQuoteStore store, CancellationToken t) => parts.GetAsync(id, c, store, t)));
+        parts.DescribeReplace(byId.MapPut("{id}", (long id, PullQuoteRequest request, HttpContext c, PullQuoteStore store, ETags etags, CancellationToken t) => parts.ReplaceAsync(id, request, c, store, etags, t)));
+        parts.DescribePatch(byId.MapPatch("{id}", (long id, MergePatchDocument patch, HttpContext c, PullQuoteStore store, IValidator<PullQuoteRequest> validator, ETags etags, CancellationToken t) => parts.PatchAsync(id, patch, c, store, validator, etags, t)));
+        parts.DescribeDelete(byId.MapDelete("{id}", (long id, HttpContext c, PullQuoteStore store, ETags etags, CancellationToken t) => parts.DeleteAsync(id, c, store, etags, t)));
         return routes;
     }
 }

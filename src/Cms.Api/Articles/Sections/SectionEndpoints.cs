@@ -1,3 +1,4 @@
+using FluentValidation;
 using Cms.Api.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -22,7 +23,14 @@ public static class SectionEndpoints
 
     public static IEndpointRouteBuilder MapSections(this IEndpointRouteBuilder routes)
     {
-        var (byArticle, _) = new ArticlePartRoutes<SectionRow, SectionRequest, SectionResponse, SectionStore>(Part).Map(routes);
+        var parts = new ArticlePartRoutes<SectionRow, SectionRequest, SectionResponse, SectionStore>(Part);
+        var (byArticle, byId) = parts.Groups(routes);
+        parts.DescribeList(byArticle.MapGet("", (string article, HttpContext c, ArticleStore articles, SectionStore store, CancellationToken t) => parts.ListAsync(article, c, articles, store, t)));
+        parts.DescribeCreate(byArticle.MapPost("", (string article, SectionRequest request, HttpContext c, ArticleStore articles, SectionStore store, ETags etags, CancellationToken t) => parts.CreateAsync(article, request, c, articles, store, etags, t)));
+        parts.DescribeGet(byId.MapGet("{id}", (long id, HttpContext c, SectionStore store, CancellationToken t) => parts.GetAsync(id, c, store, t)));
+        parts.DescribeReplace(byId.MapPut("{id}", (long id, SectionRequest request, HttpContext c, SectionStore store, ETags etags, CancellationToken t) => parts.ReplaceAsync(id, request, c, store, etags, t)));
+        parts.DescribePatch(byId.MapPatch("{id}", (long id, MergePatchDocument patch, HttpContext c, SectionStore store, IValidator<SectionRequest> validator, ETags etags, CancellationToken t) => parts.PatchAsync(id, patch, c, store, validator, etags, t)));
+        parts.DescribeDelete(byId.MapDelete("{id}", (long id, HttpContext c, SectionStore store, ETags etags, CancellationToken t) => parts.DeleteAsync(id, c, store, etags, t)));
 
         byArticle.MapPut("order", ReorderSections)
             .WithName(nameof(ReorderSections))
