@@ -59,6 +59,8 @@ public static class CmsApplication
         services.ConfigureHttpJsonOptions(options => Json.Configure(options.SerializerOptions));
         services.Configure<Microsoft.AspNetCore.Mvc.JsonOptions>(options => Json.Configure(options.JsonSerializerOptions));
         services.Configure<RouteHandlerOptions>(options => options.ThrowOnBadRequest = true);
+        // Registered first, so it is the writer every problem goes through (see ProblemJsonWriter).
+        services.AddSingleton<IProblemDetailsWriter, ProblemJsonWriter>();
         services.AddProblemDetails(options => options.CustomizeProblemDetails = Problems.FillDefaults);
         services.AddExceptionHandler<BadRequestExceptionHandler>();
         services.AddExceptionHandler<DatabaseBusyExceptionHandler>();
@@ -109,11 +111,13 @@ public static class CmsApplication
 
     public static WebApplication UseCms(this WebApplication app)
     {
-        app.UseForwardedHeaders();
+        app.UseSecurityHeaders();
+        app.UseTrustedProxies();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseCors();
         app.UseBodySizeLimit();
+        app.UseUtf8Bodies();
         app.UseAuthentication();
         app.RejectInvalidKeys();
         app.UseAuthorization();

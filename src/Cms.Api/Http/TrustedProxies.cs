@@ -28,4 +28,11 @@ internal static class TrustedProxies
         });
         return services;
     }
+
+    /// <summary>
+    /// Reads X-Forwarded-For only when proxies are listed: with both of its lists empty, ASP.NET Core's middleware
+    /// believes every sender, and any reader could name a new address on every post.
+    /// </summary>
+    public static IApplicationBuilder UseTrustedProxies(this IApplicationBuilder app) =>
+        app.ApplicationServices.GetRequiredService<IOptions<CmsOptions>>().Value.TrustedProxies.Length > 0 ? app.UseForwardedHeaders() : app;
 }

@@ -70,3 +70,39 @@ public sealed class TrustedProxyConfigurationTests
         factory.DeleteDatabase();
     }
 }
+
+/// <summary>With no proxy listed (the default), X-Forwarded-For is nobody's to believe.</summary>
+public sealed class NoTrustedProxyTests : ApiTest
+{
+    protected override IDictionary<string, string?> Settings => new Dictionary<string, string?>
+    {
+        ["Cms:Comments:AutoApprove"] = "true",
+        ["Cms:Comments:RateLimitPerMinute"] = "0",
+    };
+
+    [Test]
+    public async Task An_invented_X_Forwarded_For_does_not_walk_past_flood_control()
+    {
+        await CreatePublishedArticle("Harbour news");
+        HttpRequestMessage Post(string body, string? forwardedFor)
+        {
+            var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/articles/harbour-news/comments") { Content = Json(new { name = "Reader", body }) };
+            request.Headers.Add(CmsFactory.ClientAddressHeader, "127.0.0.1");
+            if (forwardedFor is not null)
+            {
+                request.Headers.Add("X-Forwarded-For", forwardedFor);
+            }
+
+            return request;
+        }
+
+        var first = await Public.SendAsync(Post("One", null));
+        var second = await Public.SendAsync(Post("Two", "203.0.113.50"));
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(first.StatusCode, Is.EqualTo(HttpStatusCode.Created));
+            Assert.That(second.StatusCode, Is.EqualTo(HttpStatusCode.TooManyRequests), "the same sender, whatever it claims");
+        });
+    }
+}
