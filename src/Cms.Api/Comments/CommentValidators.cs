@@ -56,7 +56,8 @@ public sealed class ModerationValidator : AbstractValidator<ModerationRequest>
     public ModerationValidator()
     {
         RuleFor(m => m.Ids).NotEmpty().WithMessage("List the comment ids to moderate in 'ids'.")
-            .Must(ids => ids!.Count <= 1000).WithMessage("At most 1000 comments at a time.").When(m => m.Ids is not null);
+            .Must(ids => ids!.Count <= 1000).WithMessage("At most 1000 comments at a time.")
+            .When(m => m.Ids is not null, ApplyConditionTo.CurrentValidator);
         RuleFor(m => m.Action).NotNull().WithMessage("'action' must be approve, reject, spam or restore.").IsDefinedEnum().WithMessage("'action' must be approve, reject, spam or restore.");
     }
 }

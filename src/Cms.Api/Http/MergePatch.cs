@@ -71,9 +71,46 @@ public sealed class MergePatchDocument(JsonObject fields)
             throw new BadHttpRequestException(exception.Message, StatusCodes.Status400BadRequest, exception);
         }
 
-        return node is JsonObject fields
-            ? new MergePatchDocument(fields)
-            : throw new BadHttpRequestException(
-                "A PATCH body must be a JSON object of the fields to change, e.g. {\"status\":\"published\"}.");
+        if (node is not JsonObject fields)
+        {
+            throw new BadHttpRequestException("A PATCH body must be a JSON object of the fields to change, e.g. {\"status\":\"published\"}.");
+        }
+
+        ThrowIfNotText(fields, "$");
+        return new MergePatchDocument(fields);
+    }
+
+    // The reader checks the body's UTF-8 but keeps escapes as they are, so "\ud800" (half of a surrogate pair) would only
+    // fail when the field is read, deep in the merge; a POST or PUT body is refused with 400 for it, and so is a PATCH.
+    private static void ThrowIfNotText(JsonNode? node, string path)
+    {
+        try
+        {
+            switch (node)
+            {
+                case JsonObject fields:
+                    foreach (var (name, value) in fields)
+                    {
+                        ThrowIfNotText(value, path == "$" ? name : $"{path}.{name}");
+                    }
+
+                    break;
+                case JsonArray items:
+                    for (var i = 0; i < items.Count; i++)
+                    {
+                        ThrowIfNotText(items[i], $"{path}[{i}]");
+                    }
+
+                    break;
+                case JsonValue value when value.GetValueKind() == JsonValueKind.String:
+                    value.GetValue<string>();
+                    break;
+            }
+        }
+        catch (InvalidOperationException)
+        {
+            throw new BadHttpRequestException(
+                $"The request body is not valid JSON: the text at '{path}' is not valid Unicode (an unpaired surrogate such as \\ud800).");
+        }
     }
 }

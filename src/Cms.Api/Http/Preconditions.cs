@@ -1,7 +1,7 @@
+using System.Text.RegularExpressions;
 using Cms.Api.Settings;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
-using Microsoft.Net.Http.Headers;
 
 namespace Cms.Api.Http;
 
@@ -9,7 +9,7 @@ namespace Cms.Api.Http;
 /// If-Match on writes (optimistic concurrency). The check runs inside the write's transaction, against the
 /// ETag of the resource as an editor GETs it, so no edit is lost silently between read and write.
 /// </summary>
-public sealed class IfMatch
+public sealed partial class IfMatch
 {
     private readonly IReadOnlyList<string>? tags;
 
@@ -27,14 +27,43 @@ public sealed class IfMatch
             return Absent;
         }
 
-        // Unparseable values match nothing (412) rather than being ignored.
-        return EntityTagHeaderValue.TryParseList(header, out var parsed)
-            ? new IfMatch(parsed.Where(t => !t.IsWeak || t.Equals(EntityTagHeaderValue.Any)).Select(t => t.Tag.ToString()).ToList())
-            : new IfMatch([]);
+        // RFC 9110 §13.1.1: "*" alone, or a list of entity-tags. Anything else matches nothing (412) rather than being
+        // read leniently: "*, \"a\"" or "*/ OR /*" must not pass for "*".
+        var value = string.Join(",", header.ToArray()).Trim();
+        if (value == "*")
+        {
+            return new IfMatch(["*"]);
+        }
+
+        var tags = new List<string>();
+        foreach (var element in value.Split(','))
+        {
+            var tag = element.Trim();
+            if (tag.Length == 0)
+            {
+                continue; // empty list elements are allowed (RFC 9110 §5.6.1)
+            }
+
+            if (!EntityTag().IsMatch(tag))
+            {
+                return new IfMatch([]);
+            }
+
+            if (!tag.StartsWith("W/", StringComparison.Ordinal))
+            {
+                tags.Add(tag);
+            }
+        }
+
+        return new IfMatch(tags);
     }
 
     /// <summary>Strong comparison (RFC 9110 §13.1.1): a weak validator never matches.</summary>
     public bool Matches(string currentETag) => tags is null || tags.Any(t => t == "*" || t == currentETag);
+
+    // An entity-tag: optionally weak, then a quoted string of etagc characters (no quote, no control characters).
+    [GeneratedRegex("""^(W/)?"[\x21\x23-\x7E\x80-\uFFFF]*"$""")]
+    private static partial Regex EntityTag();
 }
 
 public static class PreconditionResults

@@ -30,7 +30,7 @@ internal static class UnparsedQueryValues
             var type = Nullable.GetUnderlyingType(parameter.ParameterInfo.ParameterType) ?? parameter.ParameterInfo.ParameterType;
             if (value.Length > 0 && !Parses(type, value))
             {
-                return (field, value, BadRequestExceptionHandler.DescribeType(type.FullName ?? type.Name));
+                return (field, value, JsonErrors.DescribeType(type.FullName ?? type.Name));
             }
         }
 

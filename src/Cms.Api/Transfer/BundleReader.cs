@@ -1,3 +1,4 @@
+using Cms.Api.Http;
 using System.Buffers;
 using System.IO.Pipelines;
 using System.Text.Json;
@@ -24,7 +25,8 @@ internal abstract record BundleItem
         }
         catch (JsonException exception)
         {
-            broken = new Broken(PathOf(exception.Path), Describe(exception));
+            var (field, message) = JsonErrors.Describe(exception);
+            broken = new Broken(field ?? PathOf(exception.Path), field is null ? "Not valid JSON: " + message : message);
         }
 
         if (broken is not null)
@@ -124,7 +126,10 @@ internal abstract record BundleItem
         }
         catch (JsonException exception)
         {
-            return new Broken($"line {lineNumber}", Describe(exception));
+            var (field, message) = JsonErrors.Describe(exception);
+            return field is null
+                ? new Broken($"line {lineNumber}", "Not valid JSON: " + message)
+                : new Broken($"line {lineNumber}, {field}", message);
         }
     }
 
@@ -153,13 +158,4 @@ internal abstract record BundleItem
 
     private static string PathOf(string? jsonPath) =>
         string.IsNullOrEmpty(jsonPath) || jsonPath == "$" ? "$" : jsonPath.TrimStart('$').TrimStart('.');
-
-    private static string Describe(JsonException exception)
-    {
-        var cut = exception.Message.IndexOf(" Path:", StringComparison.Ordinal);
-        var message = cut < 0 ? exception.Message : exception.Message[..cut];
-        return message.Contains("could not be mapped", StringComparison.Ordinal)
-            ? "Unknown field: " + message
-            : "Not valid JSON for this place: " + message;
-    }
 }

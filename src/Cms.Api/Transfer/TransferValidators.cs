@@ -15,16 +15,20 @@ public sealed class ArticleDocumentValidator : AbstractValidator<ArticleDocument
         Include(new ArticleFieldsValidator());
         RuleFor(a => a.Slug).NotEmpty().WithMessage("Each article needs a 'slug': it is what makes re-importing update instead of duplicate.");
         RuleFor(a => a.PublishAt).NotNull().WithMessage("A scheduled article needs 'publishAt'.").When(a => a.Status == ArticleStatus.Scheduled);
-        RuleForEach(a => a.Sections).SetValidator(new SectionTextValidator());
-        RuleForEach(a => a.PullQuotes).SetValidator(new PullQuoteTextValidator());
-        RuleForEach(a => a.PullQuotes).ChildRules(quote => quote.RuleFor(q => q.AfterParagraph)
-            .Must((q, _) => q.Section is not null).WithMessage("'afterParagraph' places the quote inside a section: send 'section' too.")
-            .When(q => q.AfterParagraph is not null));
+        RuleForEach(a => a.Sections).NotNull().WithMessage("A section is null: send an object with at least a body.")
+            .SetValidator(new SectionTextValidator());
+        RuleForEach(a => a.PullQuotes).NotNull().WithMessage("A pull-quote is null: send an object with at least its text.")
+            .SetValidator(new PullQuoteTextValidator());
         RuleForEach(a => a.PullQuotes).Custom((quote, context) =>
         {
             var sections = context.InstanceToValidate.Sections ?? [];
-            if (quote.Section is not { } position)
+            if (quote?.Section is not { } position)
             {
+                if (quote?.AfterParagraph is not null)
+                {
+                    context.AddFailure("afterParagraph", "'afterParagraph' places the quote inside a section: send 'section' too.");
+                }
+
                 return;
             }
 
@@ -32,7 +36,7 @@ public sealed class ArticleDocumentValidator : AbstractValidator<ArticleDocument
             {
                 context.AddFailure("section", $"'section' is a position in this article's sections: 1 to {sections.Count}.");
             }
-            else if (quote.AfterParagraph is { } after && sections[position - 1].Body is { } body && after > PullQuoteStore.CountParagraphs(body))
+            else if (quote.AfterParagraph is { } after && sections[position - 1]?.Body is { } body && after > PullQuoteStore.CountParagraphs(body))
             {
                 var paragraphs = PullQuoteStore.CountParagraphs(body);
                 context.AddFailure("afterParagraph", $"Section {position} has {paragraphs} paragraph(s): 'afterParagraph' must be between 0 and {paragraphs}.");
