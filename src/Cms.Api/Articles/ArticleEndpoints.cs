@@ -141,7 +141,12 @@ public static class ArticleEndpoints
         }).ToList();
 
         PageLinks.AddNextLink(context, next);
-        var surrogateKeys = new List<string> { "articles" };
+        var surrogateKeys = new List<string> { SurrogateKeys.Lists };
+        if (query.Search is not null)
+        {
+            surrogateKeys.Add(SurrogateKeys.Search);
+        }
+
         surrogateKeys.AddRange(items.SelectMany(ContentKeys));
         return new CachedJson<Page<ArticleResponse>>(
             new Page<ArticleResponse>(items, next, result.TotalCount),
@@ -230,8 +235,8 @@ public static class ArticleEndpoints
         .Max();
 
     /// <summary>Surrogate keys naming everything in a response, so a CDN can purge exactly what a change touches.</summary>
-    private static IEnumerable<string> ContentKeys(ArticleResponse article) => new[] { $"article-{article.Id}" }
-        .Concat(article.Sections?.Select(s => $"section-{s.Id}") ?? [])
-        .Concat(article.PullQuotes?.Select(q => $"pull-quote-{q.Id}") ?? [])
-        .Concat(article.Comments is null ? [] : [$"comments-article-{article.Id}"]);
+    private static IEnumerable<string> ContentKeys(ArticleResponse article) => new[] { SurrogateKeys.Article(article.Id) }
+        .Concat(article.Sections?.Select(s => SurrogateKeys.Section(s.Id)) ?? [])
+        .Concat(article.PullQuotes?.Select(q => SurrogateKeys.PullQuote(q.Id)) ?? [])
+        .Concat(article.Comments is null ? [] : [SurrogateKeys.ArticleComments(article.Id)]);
 }

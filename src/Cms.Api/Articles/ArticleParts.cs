@@ -151,7 +151,7 @@ internal sealed class ArticlePartRoutes<TRow, TRequest, TResponse, TStore>(Artic
         return new CachedJson<ItemList<TResponse>>(
             new ItemList<TResponse>(rows.Select(r => r.ToResponse()).ToList()),
             rows.Count == 0 ? found.UpdatedAt : rows.Max(r => r.UpdatedAt),
-            [$"article-{found.Id}", $"{part.Nouns}-article-{found.Id}", .. rows.Select(r => $"{part.Noun}-{r.Id}")]);
+            [SurrogateKeys.Article(found.Id), $"{part.Nouns}-article-{found.Id}", .. rows.Select(r => $"{part.Noun}-{r.Id}")]);
     }
 
     public async Task<Results<Created<TResponse>, ValidationProblem, ProblemHttpResult>> CreateAsync(
@@ -171,7 +171,7 @@ internal sealed class ArticlePartRoutes<TRow, TRequest, TResponse, TStore>(Artic
     {
         var row = await store.FindAsync(id, cancellationToken);
         return row is not null && ArticleVisibility.IsVisible(row.ArticleStatus, context)
-            ? new CachedJson<TResponse>(row.ToResponse(), row.UpdatedAt, [$"{part.Noun}-{row.Id}", $"article-{row.ArticleId}"])
+            ? new CachedJson<TResponse>(row.ToResponse(), row.UpdatedAt, [$"{part.Noun}-{row.Id}", SurrogateKeys.Article(row.ArticleId)])
             : Problems.NotFound($"{part.Noun} {id}");
     }
 

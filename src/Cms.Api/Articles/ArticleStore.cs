@@ -1,3 +1,4 @@
+using Cms.Api.Caching;
 using System.Globalization;
 using Cms.Api.Articles.PullQuotes;
 using Cms.Api.Articles.Sections;
@@ -55,6 +56,7 @@ internal sealed class ArticleStore(CmsDatabase database, TimeProvider clock)
         SET status = 'published', published_at = COALESCE(published_at, publish_at), publish_at = NULL,
             updated_at = @Now, version = version + 1
         WHERE status = 'scheduled' AND publish_at <= @Now
+        RETURNING id
         """;
 
     private const string NextDue = "SELECT MIN(publish_at) FROM articles WHERE status = 'scheduled'";
@@ -143,6 +145,7 @@ internal sealed class ArticleStore(CmsDatabase database, TimeProvider clock)
         });
         await write.ExecuteAsync(SearchIndex.RecordChange, new { Id = id });
         var row = await write.SingleAsync<ArticleRow>(SelectById, new { Id = id });
+        write.Changed(ChangedViews(row.Id, row.IsPublished));
         await write.CommitAsync();
         return WriteResult<ArticleRow>.Saved(row);
     }
@@ -187,7 +190,9 @@ internal sealed class ArticleStore(CmsDatabase database, TimeProvider clock)
                 CommentsOpen = commentsOpen,
                 Now = now,
             });
-            return WriteResult<ArticleRow>.Saved(await write.SingleAsync<ArticleRow>(SelectById, new { Id = id }));
+            var row = await write.SingleAsync<ArticleRow>(SelectById, new { Id = id });
+            write.Changed(ChangedViews(id, current.IsPublished || row.IsPublished));
+            return WriteResult<ArticleRow>.Saved(row);
         }, cancellationToken);
 
     /// <summary>Deletes the article (its sections, pull-quotes and comments go with it, ON DELETE CASCADE).</summary>
@@ -195,8 +200,16 @@ internal sealed class ArticleStore(CmsDatabase database, TimeProvider clock)
         database.ChangeRowAsync<ArticleRow>(SelectById, id, precondition, async (write, current) =>
         {
             await write.ExecuteAsync(Delete, new { Id = id });
+            write.Changed(ChangedViews(id, current.IsPublished));
             return WriteResult<ArticleRow>.Saved(current);
         }, cancellationToken);
+
+    /// <summary>
+    /// The public views a change to the article alters: every view that shows it and, while it is (or was) published, every
+    /// list and search it can appear in. A draft's changes alter nothing the public can see.
+    /// </summary>
+    private static IEnumerable<string> ChangedViews(long id, bool published) =>
+        published ? [SurrogateKeys.Article(id), SurrogateKeys.Lists] : [SurrogateKeys.Article(id)];
 
     private static WriteResult<ArticleRow> SlugTaken(string slug) =>
         WriteResult<ArticleRow>.Conflict($"The slug '{slug}' is already used by another article. Choose another or omit it to derive one from the title.");
@@ -205,10 +218,11 @@ internal sealed class ArticleStore(CmsDatabase database, TimeProvider clock)
     public async Task<(int Published, DateTimeOffset? NextDue)> PublishDueAsync(CancellationToken cancellationToken)
     {
         await using var write = await database.BeginWriteAsync(cancellationToken);
-        var published = await write.ExecuteAsync(PublishDue, new { Now = Timestamps.Now(clock) });
+        var published = await write.ListAsync<long>(PublishDue, new { Now = Timestamps.Now(clock) });
         var next = await write.ScalarAsync<string?>(NextDue);
+        write.Changed(published.SelectMany(id => ChangedViews(id, published: true)));
         await write.CommitAsync();
-        return (published, next is null ? null : Timestamps.Parse(next));
+        return (published.Count, next is null ? null : Timestamps.Parse(next));
     }
 
     /// <summary>"my-title", or "my-title-2", "my-title-3"… when taken.</summary>

@@ -1,4 +1,3 @@
-using Cms.Api.Caching;
 using Cms.Api.Settings;
 using Microsoft.Extensions.Options;
 
@@ -62,7 +61,6 @@ public sealed partial class ScheduledPublisher(
                 (published, nextDue) = await store.PublishDueAsync(stoppingToken);
                 if (published > 0)
                 {
-                    services.GetRequiredService<ResponseCache>().InvalidateAll();
                     LogPublished(logger, published);
                 }
             }

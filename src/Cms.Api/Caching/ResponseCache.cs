@@ -1,3 +1,4 @@
+using Cms.Api.Data;
 using System.Collections.Concurrent;
 using Cms.Api.Http;
 using Microsoft.Extensions.Primitives;
@@ -7,13 +8,19 @@ namespace Cms.Api.Caching;
 /// <summary>
 /// An in-process cache of public (no key) GET responses, keyed by path and query, holding the exact bytes and
 /// headers that <see cref="CachedJson{T}"/> produced — so a hot article or list page is served, and its 304
-/// answered, without touching the database. A successful write empties it (as does the scheduled publisher),
-/// so it never serves a stale page — unless the write names what it changed (<see cref="ResponseCacheMiddleware.Changed"/>):
-/// then only the responses carrying one of those surrogate keys go, and a write that changed no public view
-/// (a comment held for moderation) evicts nothing. Responses to requests with a key are never cached.
+/// answered, without touching the database. Every write names the public views it changed (<see cref="SurrogateKeys"/>)
+/// and they are evicted the moment it commits, before it answers (<see cref="CmsDatabase.ChangesCommitted"/>): only the
+/// responses carrying one of those keys go, and a write that changed no public view (a comment held for moderation)
+/// evicts nothing. Responses to requests with a key are never cached.
 /// </summary>
 public sealed class ResponseCache
 {
+    public ResponseCache(CmsDatabase database, bool enabled)
+    {
+        Enabled = enabled;
+        database.ChangesCommitted += Invalidate;
+    }
+
     /// <summary>Past this many entries the cache starts over, bounding memory.</summary>
     public const int MaxEntries = 20_000;
 
@@ -23,7 +30,7 @@ public sealed class ResponseCache
     private readonly ConcurrentDictionary<string, ConcurrentDictionary<string, byte>> bySurrogateKey = new(StringComparer.Ordinal);
     private long generation;
 
-    public bool Enabled { get; init; } = true;
+    public bool Enabled { get; }
 
     public void InvalidateAll()
     {
@@ -32,11 +39,17 @@ public sealed class ResponseCache
         bySurrogateKey.Clear();
     }
 
-    /// <summary>Evicts every response that carries one of <paramref name="surrogateKeys"/>.</summary>
+    /// <summary>Evicts every response that carries one of <paramref name="surrogateKeys"/> (all of them for <see cref="SurrogateKeys.All"/>).</summary>
     public void Invalidate(IReadOnlyCollection<string> surrogateKeys)
     {
         if (surrogateKeys.Count == 0)
         {
+            return;
+        }
+
+        if (surrogateKeys.Contains(SurrogateKeys.All))
+        {
+            InvalidateAll();
             return;
         }
 
@@ -65,7 +78,7 @@ public sealed class ResponseCache
     {
         if (!Enabled || Generation != generationAtStart)
         {
-            return; // a write happened while this response was being made: it may already be stale
+            return; // a write committed while this response was being made: it may already be stale
         }
 
         if (entries.Count >= MaxEntries)
@@ -81,6 +94,13 @@ public sealed class ResponseCache
         }
 
         entries[key] = entry;
+
+        // Checked again once visible: a write that committed between the check above and now bumped the generation,
+        // and its eviction may have run before this entry was there to evict. Removed only if it is still this entry.
+        if (Generation != generationAtStart)
+        {
+            entries.TryRemove(new KeyValuePair<string, Entry>(key, entry));
+        }
     }
 
     internal bool TryGet(string key, out Entry entry) => entries.TryGetValue(key, out entry!);
@@ -117,15 +137,7 @@ public sealed class ResponseCache
 internal static class ResponseCacheMiddleware
 {
     private const string GenerationItem = "cms.cache.generation";
-    private const string ChangedItem = "cms.cache.changed";
-
-    /// <summary>
-    /// Called by a write that knows exactly which public views it changed: the surrogate keys they carry (none
-    /// when no public view changed). Writes that do not call it empty the whole cache.
-    /// </summary>
-    internal static void Changed(HttpContext context, params string[] surrogateKeys) => context.Items[ChangedItem] = surrogateKeys;
-
-    /// <summary>Serves hits for public GETs, and empties the cache after every successful write.</summary>
+    /// <summary>Serves hits for public GETs (writes evict what they change as they commit, see <see cref="ResponseCache"/>).</summary>
     public static IApplicationBuilder UseResponseCache(this IApplicationBuilder app) => app.Use(async (context, next) =>
     {
         var cache = context.RequestServices.GetRequiredService<ResponseCache>();
@@ -171,17 +183,6 @@ internal static class ResponseCacheMiddleware
         }
 
         await next(context);
-        if (!HttpMethods.IsGet(request.Method) && !HttpMethods.IsHead(request.Method) && context.Response.StatusCode < 400)
-        {
-            if (context.Items[ChangedItem] is string[] changed)
-            {
-                cache.Invalidate(changed);
-            }
-            else
-            {
-                cache.InvalidateAll();
-            }
-        }
     });
 
     /// <summary>Called by CachedJson once it has the bytes of a public response.</summary>

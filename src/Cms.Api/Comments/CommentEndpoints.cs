@@ -135,7 +135,7 @@ public static class CommentEndpoints
         return new CachedJson<Page<CommentResponse>>(
             new Page<CommentResponse>(items, next, total),
             items.Count == 0 ? null : items.Max(c => c.UpdatedAt),
-            [$"comments-article-{found.Id}"]);
+            [SurrogateKeys.ArticleComments(found.Id)]);
     }
 
     /// <summary>
@@ -159,7 +159,7 @@ public static class CommentEndpoints
         return new CachedJson<Page<CommentResponse>>(
             new Page<CommentResponse>(items, next, total),
             items.Count == 0 ? null : items.Max(c => c.UpdatedAt),
-            [$"comments-article-{articleId}"]);
+            [SurrogateKeys.ArticleComments(articleId)]);
     }
 
     internal static async Task<Results<Created<CommentResponse>, Accepted<CommentReceived>, ValidationProblem, ProblemHttpResult>> PostComment(
@@ -204,13 +204,6 @@ public static class CommentEndpoints
             ApprovedParentOnly: !editor);
         var write = await posts.CreateAsync(
             new NewComment(found.Id, cleaned with { Website2 = null }, status, context.Connection.RemoteIpAddress?.ToString(), guards));
-        if (write.Row is { } row)
-        {
-            // Only an approved comment changes what the public sees: the views of this article's comments (every
-            // such view, including an article page that embeds them, carries this surrogate key).
-            ResponseCacheMiddleware.Changed(context, row.IsApproved ? [$"comments-article-{found.Id}"] : []);
-        }
-
         if (write.Errors is { } invalid)
         {
             return Validation.Problem(invalid);
@@ -257,7 +250,7 @@ public static class CommentEndpoints
         var row = await store.FindAsync(id, cancellationToken);
         var editor = context.HasKey();
         return row is not null && (editor || (row.IsApproved && ArticleVisibility.IsVisible(row.ArticleStatus, context)))
-            ? new CachedJson<CommentResponse>(row.ToResponse(withEmail: editor), row.UpdatedAt, [$"comment-{row.Id}", $"comments-article-{row.ArticleId}"])
+            ? new CachedJson<CommentResponse>(row.ToResponse(withEmail: editor), row.UpdatedAt, [SurrogateKeys.Comment(row.Id), SurrogateKeys.ArticleComments(row.ArticleId)])
             : Problems.NotFound($"comment {id}");
     }
 

@@ -1,3 +1,4 @@
+using Cms.Api.Caching;
 using Cms.Api.Data;
 using Cms.Api.Http;
 
@@ -103,6 +104,12 @@ internal sealed class CommentPosts
             ClientIp = clientIp,
             Now = now,
         });
+
+        // Only an approved comment changes what the public sees: the views of its article's comments.
+        if (status == CommentStatus.Approved)
+        {
+            write.Changed(SurrogateKeys.ArticleComments(articleId));
+        }
 
         // Exactly what a read of the new row returns (a new comment has no replies), without reading it back.
         return WriteResult<CommentRow>.Saved(new CommentRow

@@ -1,3 +1,4 @@
+using Cms.Api.Caching;
 using Cms.Api.Data;
 using Cms.Api.Http;
 using Dapper;
@@ -131,6 +132,7 @@ internal sealed class CommentStore(CmsDatabase database, TimeProvider clock)
                 return WriteResult<CommentRow>.Unchanged(current);
             }
 
+            write.Changed(SurrogateKeys.Comment(id), SurrogateKeys.ArticleComments(current.ArticleId));
             await write.ExecuteAsync(Update, new
             {
                 Id = id,
@@ -149,6 +151,7 @@ internal sealed class CommentStore(CmsDatabase database, TimeProvider clock)
     public Task<WriteResult<CommentRow>> DeleteAsync(long id, Func<CommentRow, bool> precondition, CancellationToken cancellationToken) =>
         database.ChangeRowAsync<CommentRow>(SelectById, id, precondition, async (write, current) =>
         {
+            write.Changed(SurrogateKeys.Comment(id), SurrogateKeys.ArticleComments(current.ArticleId));
             await write.ExecuteAsync(Delete, new { Id = id });
             return WriteResult<CommentRow>.Saved(current);
         }, cancellationToken);
@@ -166,6 +169,7 @@ internal sealed class CommentStore(CmsDatabase database, TimeProvider clock)
 
         await write.ExecuteAsync(Moderate, new { Ids = ids, Status = QueryValues.ToText(status), Who = who, Now = Timestamps.Now(clock) });
         var rows = await write.ListAsync<CommentRow>(SelectByIds, new { Ids = ids });
+        write.Changed(rows.SelectMany(r => new[] { SurrogateKeys.Comment(r.Id), SurrogateKeys.ArticleComments(r.ArticleId) }));
         await write.CommitAsync();
         return WriteResult<CommentList>.Saved(new CommentList(rows));
     }

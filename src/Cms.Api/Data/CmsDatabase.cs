@@ -41,6 +41,14 @@ public class CmsDatabase
 
     public string ConnectionString { get; }
 
+    /// <summary>
+    /// Raised the moment a write commits, with the public views it changed (surrogate keys; "*" for all), before the write
+    /// answers anyone: caches evict them here, so no one who saw the answer can be served what it replaced.
+    /// </summary>
+    public event Action<IReadOnlyCollection<string>>? ChangesCommitted;
+
+    internal void Announce(IReadOnlyCollection<string> changed) => ChangesCommitted?.Invoke(changed);
+
     public string DataSource { get; }
 
     /// <summary>The full-text index's own file, beside the database (cms.db-search for cms.db): see Search/SearchIndexer.cs.</summary>

@@ -45,6 +45,7 @@ internal sealed class GroupCommit<TItem, TResult>(CmsDatabase database, Func<Wri
     private async Task WriteBatchAsync(List<Queued> batch)
     {
         var results = new (TResult? Result, Exception? Error)[batch.Count];
+        using var ownCommit = DeferredCommit.Suppress(); // the batch holds other requests' writes: it commits for all of them
         try
         {
             await using var write = await database.BeginWriteAsync(CancellationToken.None);

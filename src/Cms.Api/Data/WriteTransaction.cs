@@ -6,12 +6,24 @@ namespace Cms.Api.Data;
 /// <summary>
 /// One write: a connection holding this process's write turn and a transaction that took the database's write lock at
 /// its start. Its commands all run in the transaction and stop when the request that asked for them is abandoned.
-/// Disposed without <see cref="CommitAsync"/>, it rolls back.
+/// Disposed without <see cref="CommitAsync"/>, it rolls back. A write names the public views it changes
+/// (<see cref="Changed"/>); they are announced the moment it commits (<see cref="CmsDatabase.ChangesCommitted"/>), before
+/// anyone is answered. An idempotent request's write is committed by the request itself, once its answer is recorded in
+/// the same transaction (<see cref="DeferredCommit"/>).
 /// </summary>
 internal sealed class WriteTransaction : IAsyncDisposable
 {
-    private WriteTransaction(SqliteConnection connection, SqliteTransaction transaction, CancellationToken cancellationToken)
+    private readonly CmsDatabase database;
+    private HashSet<string>? changed;
+    private List<Func<Task>>? afterCommit;
+    private List<Action>? afterRollback;
+    private IDisposable? settings;
+    private bool deferred;
+    private bool committed;
+
+    private WriteTransaction(CmsDatabase database, SqliteConnection connection, SqliteTransaction transaction, CancellationToken cancellationToken)
     {
+        this.database = database;
         Connection = connection;
         Transaction = transaction;
         CancellationToken = cancellationToken;
@@ -23,15 +35,23 @@ internal sealed class WriteTransaction : IAsyncDisposable
 
     public CancellationToken CancellationToken { get; }
 
-    public static async Task<WriteTransaction> BeginAsync(CmsDatabase database, CancellationToken cancellationToken)
+    /// <summary>
+    /// Begins a write. <paramref name="settings"/>, when given, sets up the connection before the transaction begins (some
+    /// settings cannot change inside one) and is disposed when the write ends, before the connection goes back to the pool.
+    /// </summary>
+    public static async Task<WriteTransaction> BeginAsync(
+        CmsDatabase database, CancellationToken cancellationToken, Func<SqliteConnection, IDisposable>? settings = null)
     {
         var connection = await database.OpenWriterAsync(cancellationToken);
+        IDisposable? applied = null;
         try
         {
-            return new WriteTransaction(connection, CmsDatabase.BeginWrite(connection), cancellationToken);
+            applied = settings?.Invoke(connection);
+            return new WriteTransaction(database, connection, CmsDatabase.BeginWrite(connection), cancellationToken) { settings = applied };
         }
         catch
         {
+            applied?.Dispose();
             await connection.DisposeAsync();
             throw;
         }
@@ -47,12 +67,68 @@ internal sealed class WriteTransaction : IAsyncDisposable
 
     public async Task<List<T>> ListAsync<T>(string sql, object? parameters = null) => (await Connection.QueryAsync<T>(Command(sql, parameters))).AsList();
 
-    /// <summary>Commits. Not cancellable: a write that got this far is kept, whatever became of the request.</summary>
-    public Task CommitAsync() => Transaction.CommitAsync(CancellationToken.None);
+    /// <summary>Runs a command that is not stopped by the request going away (recording what a write answered).</summary>
+    public Task<int> ExecuteToEndAsync(string sql, object? parameters = null) => Connection.ExecuteAsync(new CommandDefinition(sql, parameters, Transaction));
 
-    public async ValueTask DisposeAsync()
+    /// <summary>Names public views this write changes (surrogate keys), to be announced when it commits.</summary>
+    public void Changed(params IEnumerable<string> keys)
     {
+        changed ??= new HashSet<string>(StringComparer.Ordinal);
+        changed.UnionWith(keys);
+    }
+
+    /// <summary>Work that must follow the commit (an index's own commit, a checkpoint), done before anyone is answered.</summary>
+    public void AfterCommit(Func<Task> action) => (afterCommit ??= []).Add(action);
+
+    /// <summary>Work that must follow if the write ends without committing (an index's entries for it rolled back too).</summary>
+    public void AfterRollback(Action action) => (afterRollback ??= []).Add(action);
+
+    /// <summary>
+    /// Commits, announces what changed and runs what must follow. Not cancellable: a write that got this far is kept,
+    /// whatever became of the request. In an idempotent request the request commits it instead, later, with its answer.
+    /// </summary>
+    public Task CommitAsync()
+    {
+        if (!deferred && DeferredCommit.TryAdopt(this))
+        {
+            deferred = true;
+            return Task.CompletedTask;
+        }
+
+        return CommitNowAsync();
+    }
+
+    internal async Task CommitNowAsync()
+    {
+        await Transaction.CommitAsync(CancellationToken.None);
+        committed = true;
+        if (changed is { Count: > 0 })
+        {
+            database.Announce(changed);
+        }
+
+        foreach (var action in afterCommit ?? [])
+        {
+            await action();
+        }
+    }
+
+    /// <summary>Ends the write: rolls it back unless it committed; a write handed to its request is the request's to end.</summary>
+    public ValueTask DisposeAsync() => deferred && !committed ? ValueTask.CompletedTask : EndAsync();
+
+    internal async ValueTask EndAsync()
+    {
+        deferred = false;
         await Transaction.DisposeAsync();
+        if (!committed)
+        {
+            foreach (var action in afterRollback ?? [])
+            {
+                action();
+            }
+        }
+
+        settings?.Dispose();
         await Connection.DisposeAsync();
     }
 
@@ -62,8 +138,9 @@ internal sealed class WriteTransaction : IAsyncDisposable
 /// <summary>The writes every store makes the same way.</summary>
 internal static class Writes
 {
-    public static Task<WriteTransaction> BeginWriteAsync(this CmsDatabase database, CancellationToken cancellationToken) =>
-        WriteTransaction.BeginAsync(database, cancellationToken);
+    public static Task<WriteTransaction> BeginWriteAsync(
+        this CmsDatabase database, CancellationToken cancellationToken, Func<SqliteConnection, IDisposable>? settings = null) =>
+        WriteTransaction.BeginAsync(database, cancellationToken, settings);
 
     /// <summary>
     /// Changes one existing row: reads it (by @Id) in a write transaction, answers NotFound when it is missing and Stale

@@ -44,7 +44,8 @@ public static class CmsApplication
         services.AddSingleton<ArticleStore>();
         services.AddSingleton<ArticleListReader>();
         services.AddSingleton<ETags>();
-        services.AddSingleton(provider => new ResponseCache { Enabled = provider.GetRequiredService<IOptions<CmsOptions>>().Value.Caching.InProcess });
+        services.AddSingleton(provider => new ResponseCache(
+            provider.GetRequiredService<CmsDatabase>(), provider.GetRequiredService<IOptions<CmsOptions>>().Value.Caching.InProcess));
         services.AddSingleton<Importer>();
         services.AddSingleton<Exporter>();
         services.AddSingleton<SectionStore>();

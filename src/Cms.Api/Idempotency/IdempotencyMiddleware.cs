@@ -1,6 +1,8 @@
+using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using Cms.Api.Data;
-using Dapper;
+using Cms.Api.Settings;
+using Microsoft.Extensions.Options;
 
 namespace Cms.Api.Idempotency;
 
@@ -11,32 +13,21 @@ public sealed class Idempotent;
 public sealed class LargeBody;
 
 /// <summary>
-/// Idempotency-Key on POST: the first response to a key is stored (24 h) and replayed to a retry with the
-/// same key, caller, route and body, so a retried create or import never writes twice. The same key with a
-/// different body is 422; a retry while the first is still running is 409.
+/// Idempotency-Key on POST: the first answer to a key is stored (24 h) and replayed to a retry with the same key, caller,
+/// route and body, so a retried create or import never writes twice. The same key with a different body is 422; a retry
+/// while the first is still running is 409.
+/// <para>
+/// The answer is recorded in the same transaction as the write it answers (<see cref="DeferredCommit"/>): after a crash
+/// a retry finds both or neither, and runs again or replays. A request in progress holds a claim; a claim left by a crash
+/// lapses after <c>Cms:Idempotency:LeaseSeconds</c>, so a retry is never locked out for long.
+/// </para>
 /// </summary>
 internal static class IdempotencyMiddleware
 {
     public const string Header = "Idempotency-Key";
-    private static readonly TimeSpan Window = TimeSpan.FromHours(24);
 
-    private const string Select = """
-        SELECT request_hash AS RequestHash, status AS Status, content_type AS ContentType, location AS Location, etag AS ETag, body AS Body
-        FROM idempotency_keys WHERE scope = @Scope AND key = @Key AND created_at >= @Since
-        """;
-
-    private const string Claim = """
-        DELETE FROM idempotency_keys WHERE created_at < @Since;
-        DELETE FROM idempotency_keys WHERE scope = @Scope AND key = @Key;
-        INSERT INTO idempotency_keys (scope, key, request_hash, status, created_at) VALUES (@Scope, @Key, @Hash, 0, @Now)
-        """;
-
-    private const string Complete = """
-        UPDATE idempotency_keys SET request_hash = @Hash, status = @Status, content_type = @ContentType, location = @Location, etag = @ETag, body = @Body
-        WHERE scope = @Scope AND key = @Key
-        """;
-
-    private const string Release = "DELETE FROM idempotency_keys WHERE scope = @Scope AND key = @Key";
+    // Keys being answered by this process: a retry of one is told to wait, however long its first run takes.
+    private static readonly ConcurrentDictionary<(string Scope, string Key), byte> InFlight = new();
 
     public static IApplicationBuilder UseIdempotencyKeys(this IApplicationBuilder app) => app.Use(async (context, next) =>
     {
@@ -53,30 +44,44 @@ internal static class IdempotencyMiddleware
             return;
         }
 
-        var database = context.RequestServices.GetRequiredService<CmsDatabase>();
-        var now = Timestamps.Now(context.RequestServices.GetRequiredService<TimeProvider>());
+        var services = context.RequestServices;
+        var records = new IdempotencyRecords(
+            services.GetRequiredService<CmsDatabase>(),
+            Timestamps.Now(services.GetRequiredService<TimeProvider>()),
+            TimeSpan.FromSeconds(services.GetRequiredService<IOptions<CmsOptions>>().Value.Idempotency.LeaseSeconds));
         var caller = context.User.Identity?.Name ?? $"anonymous@{context.Connection.RemoteIpAddress}";
         var scope = $"{context.Request.Method} {context.Request.Path} {caller}";
-        var parameters = new { Scope = scope, Key = key, Hash = Array.Empty<byte>(), Now = now, Since = now - Window };
-
-        await using (var connection = await database.OpenWriterAsync(context.RequestAborted))
+        if (!InFlight.TryAdd((scope, key), 0))
         {
-            await using var transaction = CmsDatabase.BeginWrite(connection);
-            var stored = await connection.QuerySingleOrDefaultAsync<StoredResponse>(new CommandDefinition(Select, parameters, transaction, cancellationToken: context.RequestAborted));
-            if (stored is not null)
+            await InProgress(context);
+            return;
+        }
+
+        try
+        {
+            var claim = await records.ClaimAsync(scope, key, context.RequestAborted);
+            if (claim.Stored is { } stored)
             {
-                await transaction.RollbackAsync(context.RequestAborted);
                 await ReplayAsync(context, stored);
                 return;
             }
 
-            // Claimed before the body is read; its hash is stored with the response. The body is hashed as the
-            // endpoint reads it, not first: buffering it to hash it meant writing a whole import (hundreds of
-            // megabytes) to a temporary file before importing a line of it.
-            await connection.ExecuteAsync(new CommandDefinition(Claim, parameters, transaction, cancellationToken: context.RequestAborted));
-            await transaction.CommitAsync(context.RequestAborted);
-        }
+            if (!claim.Claimed)
+            {
+                await InProgress(context);
+                return;
+            }
 
+            await AnswerOnceAsync(context, next, records, scope, key);
+        }
+        finally
+        {
+            InFlight.TryRemove((scope, key), out _);
+        }
+    });
+
+    private static async Task AnswerOnceAsync(HttpContext context, RequestDelegate next, IdempotencyRecords records, string scope, string key)
+    {
         // The hash outlives the stream: a reader of the body may dispose the stream, and the rest is read after it.
         using var bodyHash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         var body = new HashingReadStream(context.Request.Body, bodyHash);
@@ -84,56 +89,67 @@ internal static class IdempotencyMiddleware
         var original = context.Response.Body;
         using var buffer = new MemoryStream();
         context.Response.Body = buffer;
-        var completed = false;
         try
         {
-            await next(context);
-            completed = context.Response.StatusCode < 500;
+            StoredResponse? unwrittenAnswer = null;
+            var answered = false;
+            await using (var deferred = DeferredCommit.Begin())
+            {
+                await next(context);
+
+                // A 5xx is not an answer: its write (if any) is rolled back with the claim, and a retry runs again. Not the
+                // request's token: a client that went away after its write was made is exactly the one that will retry.
+                var hash = context.Response.StatusCode < 500 ? await body.HashWholeBodyAsync(CancellationToken.None) : null;
+                if (hash is not null)
+                {
+                    var answer = new StoredResponse(
+                        hash, context.Response.StatusCode, context.Response.ContentType, context.Response.Headers.Location.ToString(),
+                        context.Response.Headers.ETag.ToString(), buffer.ToArray());
+                    if (deferred.HasWrite)
+                    {
+                        await deferred.CommitAsync(write => records.CompleteAsync(write, scope, key, answer));
+                    }
+                    else
+                    {
+                        unwrittenAnswer = answer;
+                    }
+
+                    answered = true;
+                }
+            }
+
+            // The deferral has ended (a write it did not commit above is rolled back): an answer that wrote nothing is
+            // recorded in a transaction of its own, and a claim that got no answer is given up, for a retry to run again.
+            if (unwrittenAnswer is not null)
+            {
+                await records.CompleteAsync(scope, key, unwrittenAnswer);
+            }
+            else if (!answered)
+            {
+                await records.ReleaseAsync(scope, key);
+            }
+        }
+        catch
+        {
+            await records.ReleaseAsync(scope, key);
+            throw;
         }
         finally
         {
             context.Response.Body = original;
-            // Not the request's token: a client that went away after its write was made is exactly the one that will
-            // retry, and must get the stored answer. A body already read to its end gives 0 at once; a broken one fails.
-            var hash = completed ? await body.HashWholeBodyAsync(CancellationToken.None) : null;
-            await using var connection = await database.OpenWriterAsync(CancellationToken.None);
-            if (hash is not null)
-            {
-                await connection.ExecuteAsync(Complete, new
-                {
-                    Scope = scope,
-                    Key = key,
-                    Hash = hash,
-                    Status = context.Response.StatusCode,
-                    context.Response.ContentType,
-                    Location = context.Response.Headers.Location.ToString(),
-                    ETag = context.Response.Headers.ETag.ToString(),
-                    Body = buffer.ToArray(),
-                });
-            }
-            else
-            {
-                // A failure is not an answer: let the retry try again.
-                await connection.ExecuteAsync(Release, new { Scope = scope, Key = key });
-            }
         }
 
         buffer.Position = 0;
         await buffer.CopyToAsync(original, context.RequestAborted);
-    });
+    }
+
+    private static Task InProgress(HttpContext context) => Results.Problem(
+        statusCode: StatusCodes.Status409Conflict,
+        title: "Request in progress.",
+        detail: "A request with this Idempotency-Key is still being processed. Retry in a moment.").ExecuteAsync(context);
 
     private static async Task ReplayAsync(HttpContext context, StoredResponse stored)
     {
-        // While the first request runs its body's hash is not known yet: any retry is told to wait, unread.
-        if (stored.Status == 0)
-        {
-            await Results.Problem(
-                statusCode: StatusCodes.Status409Conflict,
-                title: "Request in progress.",
-                detail: "A request with this Idempotency-Key is still being processed. Retry in a moment.").ExecuteAsync(context);
-            return;
-        }
-
         var hash = await SHA256.HashDataAsync(context.Request.Body, context.RequestAborted);
         if (!CryptographicOperations.FixedTimeEquals(stored.RequestHash, hash))
         {
@@ -161,73 +177,98 @@ internal static class IdempotencyMiddleware
             context.Response.Headers.ETag = stored.ETag;
         }
 
-        if (stored.Body is { Length: > 0 } body)
+        if (stored.Body is { Length: > 0 } bytes)
         {
-            await context.Response.Body.WriteAsync(body, context.RequestAborted);
+            await context.Response.Body.WriteAsync(bytes, context.RequestAborted);
         }
     }
+}
 
-    /// <summary>Hashes a request body as the endpoint reads it.</summary>
-    private sealed class HashingReadStream(Stream inner, IncrementalHash hash) : Stream
+/// <summary>A stored answer: what the first request was (its body's hash) and what it was told.</summary>
+internal sealed record StoredResponse(byte[] RequestHash, long Status, string? ContentType, string? Location, string? ETag, byte[]? Body);
+
+/// <summary>The idempotency_keys table: claims (status 0) while a request runs, answers once it has run.</summary>
+internal sealed class IdempotencyRecords(CmsDatabase database, DateTimeOffset now, TimeSpan lease)
+{
+    private static readonly TimeSpan Window = TimeSpan.FromHours(24);
+
+    private const string Select = """
+        SELECT request_hash AS RequestHash, status AS Status, content_type AS ContentType, location AS Location, etag AS ETag, body AS Body,
+               created_at AS CreatedAt
+        FROM idempotency_keys WHERE scope = @Scope AND key = @Key AND created_at >= @Since
+        """;
+
+    private const string Claim = """
+        DELETE FROM idempotency_keys WHERE created_at < @Since;
+        DELETE FROM idempotency_keys WHERE scope = @Scope AND key = @Key;
+        INSERT INTO idempotency_keys (scope, key, request_hash, status, created_at) VALUES (@Scope, @Key, @Hash, 0, @Now)
+        """;
+
+    // An upsert: a claim that lapsed may have been taken over and released by a retry meanwhile.
+    private const string Complete = """
+        INSERT INTO idempotency_keys (scope, key, request_hash, status, content_type, location, etag, body, created_at)
+        VALUES (@Scope, @Key, @Hash, @Status, @ContentType, @Location, @ETag, @Body, @Now)
+        ON CONFLICT (scope, key) DO UPDATE SET request_hash = excluded.request_hash, status = excluded.status,
+            content_type = excluded.content_type, location = excluded.location, etag = excluded.etag, body = excluded.body
+        """;
+
+    private const string Release = "DELETE FROM idempotency_keys WHERE scope = @Scope AND key = @Key AND status = 0";
+
+    /// <summary>
+    /// The stored answer to replay; or the claim taken for this request (none stored, or only a lapsed claim); or neither
+    /// (another request holds a live claim).
+    /// </summary>
+    public async Task<(StoredResponse? Stored, bool Claimed)> ClaimAsync(string scope, string key, CancellationToken cancellationToken)
     {
-        /// <summary>
-        /// Reads whatever the endpoint left unread (one that fails early stops reading), so the hash always covers
-        /// the whole body. Null when the rest cannot be read (the client went away, or the body is too large).
-        /// </summary>
-        public async Task<byte[]?> HashWholeBodyAsync(CancellationToken cancellationToken)
+        await using var write = await database.BeginWriteAsync(cancellationToken);
+        var row = await write.SingleOrDefaultAsync<Row>(Select, new { Scope = scope, Key = key, Since = now - Window });
+        if (row is { Status: > 0 })
         {
-            try
-            {
-                var rest = new byte[64 * 1024];
-                while (await ReadAsync(rest, cancellationToken) > 0)
-                {
-                }
-
-                return hash.GetHashAndReset();
-            }
-            catch (Exception exception) when (exception is IOException or BadHttpRequestException or OperationCanceledException)
-            {
-                return null;
-            }
+            return (new StoredResponse(row.RequestHash, row.Status, row.ContentType, row.Location, row.ETag, row.Body), false);
         }
 
-        public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+        if (row is not null && row.CreatedAt > now - lease)
         {
-            var read = await inner.ReadAsync(buffer, cancellationToken);
-            hash.AppendData(buffer.Span[..read]);
-            return read;
+            return (null, false);
         }
 
-        public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-            ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
-
-        public override int Read(byte[] buffer, int offset, int count)
-        {
-            var read = inner.Read(buffer, offset, count);
-            hash.AppendData(buffer, offset, read);
-            return read;
-        }
-
-        public override bool CanRead => true;
-
-        public override bool CanSeek => false;
-
-        public override bool CanWrite => false;
-
-        public override long Length => throw new NotSupportedException();
-
-        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-
-        public override void Flush()
-        {
-        }
-
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-        public override void SetLength(long value) => throw new NotSupportedException();
-
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+        await write.ExecuteAsync(Claim, new { Scope = scope, Key = key, Hash = Array.Empty<byte>(), Now = now, Since = now - Window });
+        await write.CommitAsync();
+        return (null, true);
     }
 
-    private sealed record StoredResponse(byte[] RequestHash, long Status, string? ContentType, string? Location, string? ETag, byte[]? Body);
+    /// <summary>Records the answer in the write it answers, which then commits.</summary>
+    public Task CompleteAsync(WriteTransaction write, string scope, string key, StoredResponse answer) =>
+        write.ExecuteToEndAsync(Complete, Values(scope, key, answer));
+
+    /// <summary>Records an answer that wrote nothing (a 4xx), in a transaction of its own.</summary>
+    public async Task CompleteAsync(string scope, string key, StoredResponse answer)
+    {
+        await using var write = await database.BeginWriteAsync(CancellationToken.None);
+        await write.ExecuteToEndAsync(Complete, Values(scope, key, answer));
+        await write.CommitAsync();
+    }
+
+    /// <summary>Drops this request's claim: it gave no answer to keep, and a retry should run again.</summary>
+    public async Task ReleaseAsync(string scope, string key)
+    {
+        await using var write = await database.BeginWriteAsync(CancellationToken.None);
+        await write.ExecuteToEndAsync(Release, new { Scope = scope, Key = key });
+        await write.CommitAsync();
+    }
+
+    private object Values(string scope, string key, StoredResponse answer) => new
+    {
+        Scope = scope,
+        Key = key,
+        Hash = answer.RequestHash,
+        answer.Status,
+        answer.ContentType,
+        answer.Location,
+        answer.ETag,
+        answer.Body,
+        Now = now,
+    };
+
+    private sealed record Row(byte[] RequestHash, long Status, string? ContentType, string? Location, string? ETag, byte[]? Body, DateTimeOffset CreatedAt);
 }

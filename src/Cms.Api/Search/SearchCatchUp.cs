@@ -1,3 +1,4 @@
+using Cms.Api.Data;
 namespace Cms.Api.Search;
 
 internal static class SearchIndexerEndpoints
@@ -15,14 +16,18 @@ internal static class SearchIndexerEndpoints
             var http = context.HttpContext;
             if (!HttpMethods.IsGet(http.Request.Method) && !HttpMethods.IsHead(http.Request.Method))
             {
-                try
+                // An idempotent request's write commits after this filter, when its answer is recorded: it catches up then.
+                await DeferredCommit.WhenCommittedAsync(async () =>
                 {
-                    await http.RequestServices.GetRequiredService<SearchIndexer>().CatchUpAsync();
-                }
-                catch (Exception exception)
-                {
-                    http.RequestServices.GetRequiredService<ILogger<SearchIndexer>>().LogError(exception, "Search index: catching up after a write failed");
-                }
+                    try
+                    {
+                        await http.RequestServices.GetRequiredService<SearchIndexer>().CatchUpAsync();
+                    }
+                    catch (Exception exception)
+                    {
+                        http.RequestServices.GetRequiredService<ILogger<SearchIndexer>>().LogError(exception, "Search index: catching up after a write failed");
+                    }
+                });
             }
 
             return result;

@@ -41,6 +41,18 @@ public sealed class CmsOptions
     public CorsSettings Cors { get; set; } = new();
 
     public BenchmarkSettings Benchmark { get; set; } = new();
+
+    public IdempotencySettings Idempotency { get; set; } = new();
+}
+
+public sealed class IdempotencySettings
+{
+    /// <summary>
+    /// How long a request's claim on its Idempotency-Key holds when nothing answers it (the process died mid-request):
+    /// after this, a retry runs again. Requests still running in this process keep their claim however long they take.
+    /// </summary>
+    [Range(5, 86_400, ErrorMessage = "Cms:Idempotency:LeaseSeconds must be between 5 and 86400.")]
+    public int LeaseSeconds { get; set; } = 60;
 }
 
 public sealed class CommentSettings

@@ -2,7 +2,6 @@ using Cms.Api.Articles;
 using Cms.Api.Comments;
 using Cms.Api.Data;
 using Cms.Api.Search;
-using Dapper;
 
 namespace Cms.Api.Transfer;
 
@@ -27,15 +26,14 @@ internal static class DemoContent
 
     public static async Task SeedIfEmptyAsync(CmsDatabase database, SearchIndexer search, TimeProvider clock, CancellationToken cancellationToken)
     {
-        await using var connection = await database.OpenWriterAsync(cancellationToken);
-        await using var transaction = CmsDatabase.BeginWrite(connection);
-        if (await connection.ExecuteScalarAsync<long>(CountArticles, transaction: transaction) > 0)
+        await using var write = await database.BeginWriteAsync(cancellationToken);
+        if (await write.ScalarAsync<long>(CountArticles) > 0)
         {
             return;
         }
 
         var now = Timestamps.Now(clock);
-        using var documents = new DocumentStore(connection, transaction, search);
+        using var documents = new DocumentStore(write, search);
         await documents.UpsertAsync(Slug, new ArticleDocument
         {
             Slug = Slug,
@@ -68,7 +66,7 @@ internal static class DemoContent
             }, parentId: null, now);
         }
 
-        await documents.CommitAsync(cancellationToken);
+        await documents.CommitAsync();
     }
 
     private static readonly (string Name, string Body)[] Comments =

@@ -1,3 +1,4 @@
+using Cms.Api.Caching;
 using Cms.Api.Articles;
 using Cms.Api.Data;
 using Cms.Api.Search;
@@ -22,10 +23,15 @@ internal enum Change
 /// Create it holding the write turn, before writing anything; without an indexer for a dry run (never committed),
 /// which then costs the indexer nothing.
 /// </summary>
-internal sealed partial class DocumentStore(SqliteConnection connection, SqliteTransaction transaction, SearchIndexer? indexer) : IDisposable
+internal sealed partial class DocumentStore(WriteTransaction write, SearchIndexer? indexer) : IDisposable
 {
-    private readonly PreparedCommands prepared = new(connection, transaction);
+    private readonly SqliteConnection connection = write.Connection;
+    private readonly SqliteTransaction transaction = write.Transaction;
+    private readonly PreparedCommands prepared = new(write.Connection, write.Transaction);
     private readonly SearchBatch? search = indexer?.BeginBatch();
+
+    // Once committing, the search batch ends with the write (committed or rolled back with it), not with this store.
+    private bool searchHandedOver;
     private readonly Dictionary<string, long> articleIds = new(StringComparer.Ordinal);
     private readonly List<long> unrecorded = [];
     private List<SearchText> unsent = [];
@@ -83,9 +89,10 @@ internal sealed partial class DocumentStore(SqliteConnection connection, SqliteT
         CmsDatabase database, SearchIndexer search, string slug, ArticleDocument document, DateTimeOffset now, CancellationToken cancellationToken)
     {
         await using var write = await database.BeginWriteAsync(cancellationToken);
-        using var documents = new DocumentStore(write.Connection, write.Transaction, search);
-        var (change, _) = await documents.UpsertAsync(slug, document, now);
-        await documents.CommitAsync(cancellationToken);
+        using var documents = new DocumentStore(write, search);
+        var (change, id) = await documents.UpsertAsync(slug, document, now);
+        write.Changed(SurrogateKeys.Article(id), SurrogateKeys.Lists);
+        await documents.CommitAsync();
         return change;
     }
 
@@ -166,11 +173,12 @@ internal sealed partial class DocumentStore(SqliteConnection connection, SqliteT
     }
 
     /// <summary>
-    /// Records the last new articles' changes, commits, then commits their search entries: the only way a writer should
-    /// commit. Returns once searches find what was written. <paramref name="whileIndexing"/> runs on this thread after
-    /// the database's commit, while the indexer commits on its own (a bulk write's checkpoint).
+    /// Records the last new articles' changes and commits; their search entries are committed right after the database
+    /// commits (or rolled back with it), before the write answers: the only way a writer should commit.
+    /// <paramref name="whileIndexing"/> runs after the database's commit, while the indexer commits on its own thread (a
+    /// bulk write's checkpoint).
     /// </summary>
-    public async Task CommitAsync(CancellationToken cancellationToken, Action? whileIndexing = null)
+    public async Task CommitAsync(Action? whileIndexing = null)
     {
         if (indexer is null || search is null)
         {
@@ -181,16 +189,22 @@ internal sealed partial class DocumentStore(SqliteConnection connection, SqliteT
         SendNewArticles();
         PruneChangesStatement.Execute(indexer.Applied); // what the index has applied is kept no longer
         var upTo = LastChangeStatement.ScalarLong() ?? 0;
-        await transaction.CommitAsync(cancellationToken);
-        var indexed = search.CommitAsync(upTo);
-        try
+        var batch = search;
+        searchHandedOver = true;
+        write.AfterCommit(async () =>
         {
-            whileIndexing?.Invoke();
-        }
-        finally
-        {
-            await indexed;
-        }
+            var indexed = batch.CommitAsync(upTo);
+            try
+            {
+                whileIndexing?.Invoke();
+            }
+            finally
+            {
+                await indexed;
+            }
+        });
+        write.AfterRollback(batch.Dispose);
+        await write.CommitAsync();
     }
 
     private void SendNewArticles()
@@ -244,44 +258,13 @@ internal sealed partial class DocumentStore(SqliteConnection connection, SqliteT
         }
     }
 
-    // Each SQL text is prepared on its first run, with the names its values come in, and reused for the transaction.
-    private PreparedCommands.Statement? deleteParts;
-    private PreparedCommands.Statement? findComment;
-    private PreparedCommands.Statement? insertArticle;
-    private PreparedCommands.Statement? insertComment;
-    private PreparedCommands.Statement? insertPullQuote;
-    private PreparedCommands.Statement? insertSection;
-    private PreparedCommands.Statement? lastChange;
-    private PreparedCommands.Statement? pruneChanges;
-    private PreparedCommands.Statement? recordChange;
-    private PreparedCommands.Statement? recordChanges;
-    private PreparedCommands.Statement? selectArticleId;
-
-    private PreparedCommands.Statement DeletePartsStatement => deleteParts ??= prepared.Prepare(DeleteParts, "@Id");
-
-    private PreparedCommands.Statement FindCommentStatement => findComment ??= prepared.Prepare(FindComment, "@ArticleId", "@Name", "@Body", "@CreatedAt");
-
-    private PreparedCommands.Statement InsertArticleStatement => insertArticle ??= prepared.Prepare(InsertArticle, "@Slug", "@Title", "@Standfirst", "@Byline", "@Status", "@PublishAt", "@PublishedAt", "@CommentsOpen", "@Now");
-
-    private PreparedCommands.Statement InsertCommentStatement => insertComment ??= prepared.Prepare(InsertComment, "@ArticleId", "@ParentId", "@Name", "@Email", "@Website", "@Body", "@BodyHash", "@Status", "@CreatedAt");
-
-    private PreparedCommands.Statement InsertPullQuoteStatement => insertPullQuote ??= prepared.Prepare(InsertPullQuote, "@ArticleId", "@SectionId", "@Text", "@Attribution", "@AfterParagraph", "@Now");
-
-    private PreparedCommands.Statement InsertSectionStatement => insertSection ??= prepared.Prepare(InsertSection, "@ArticleId", "@Position", "@Heading", "@Body", "@Now");
-
-    private PreparedCommands.Statement LastChangeStatement => lastChange ??= prepared.Prepare(SearchIndex.LastChange);
-
-    private PreparedCommands.Statement PruneChangesStatement => pruneChanges ??= prepared.Prepare(PruneChanges, "@Applied");
-
-    private PreparedCommands.Statement RecordChangeStatement => recordChange ??= prepared.Prepare(SearchIndex.RecordChange, "@Id");
-
-    private PreparedCommands.Statement RecordChangesStatement => recordChanges ??= prepared.Prepare(SearchIndex.RecordChanges, "@Ids");
-
-    private PreparedCommands.Statement SelectArticleIdStatement => selectArticleId ??= prepared.Prepare(SelectArticleId, "@Slug");
-
     public void Dispose()
     {
-        search?.Dispose();
+        if (!searchHandedOver)
+        {
+            search?.Dispose();
+        }
+
         prepared.Dispose();
     }
 }

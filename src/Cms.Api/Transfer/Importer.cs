@@ -1,3 +1,4 @@
+using Cms.Api.Caching;
 using System.Threading.Channels;
 using Cms.Api.Articles;
 using Cms.Api.Data;
@@ -27,11 +28,10 @@ internal sealed class Importer(
         IAsyncEnumerable<BundleItem> items, bool dryRun, CancellationToken cancellationToken)
     {
         var run = new Run();
-        await using var connection = await database.OpenWriterAsync(cancellationToken);
-        // For this run only: the connection goes back to the pool afterwards with SQLite's defaults.
-        using var bulk = new BulkWriteSettings(connection);
-        await using var transaction = CmsDatabase.BeginWrite(connection);
-        using var documents = new DocumentStore(connection, transaction, dryRun ? null : search);
+        // The bulk settings are for this run only: the connection goes back to the pool afterwards with SQLite's defaults.
+        BulkWriteSettings? bulk = null;
+        await using var write = await database.BeginWriteAsync(cancellationToken, connection => bulk = new BulkWriteSettings(connection));
+        using var documents = new DocumentStore(write, dryRun ? null : search);
         var now = Timestamps.Now(clock);
 
         await foreach (var (item, validation, commentFacts, sectionText) in ReadAheadAsync(items, now, cancellationToken))
@@ -98,13 +98,10 @@ internal sealed class Importer(
         }
 
         var result = new ImportResult(dryRun, run.Articles.ToCounts(), run.Comments.ToCounts());
-        if (run.Errors.Count > 0 || dryRun)
+        if (run.Errors.Count == 0 && !dryRun)
         {
-            await transaction.RollbackAsync(cancellationToken);
-        }
-        else
-        {
-            await documents.CommitAsync(cancellationToken, whileIndexing: bulk.Checkpoint);
+            write.Changed(SurrogateKeys.All);
+            await documents.CommitAsync(whileIndexing: bulk!.Checkpoint);
             publisher.Wake();
         }
 

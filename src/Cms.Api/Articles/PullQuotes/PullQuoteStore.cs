@@ -1,3 +1,4 @@
+using Cms.Api.Caching;
 using System.Text.RegularExpressions;
 using Cms.Api.Data;
 
@@ -64,6 +65,7 @@ internal sealed partial class PullQuoteStore(CmsDatabase database, TimeProvider 
 
         var id = await write.ScalarAsync<long>(Insert, Values(request, articleId));
         var row = await write.SingleAsync<PullQuoteRow>(SelectById, new { Id = id });
+        write.Changed(SurrogateKeys.Article(articleId));
         await write.CommitAsync();
         return WriteResult<PullQuoteRow>.Saved(row);
     }
@@ -84,6 +86,7 @@ internal sealed partial class PullQuoteStore(CmsDatabase database, TimeProvider 
             }
 
             await write.ExecuteAsync(Update, Values(request, current.ArticleId, id));
+            write.Changed(SurrogateKeys.Article(current.ArticleId));
             return WriteResult<PullQuoteRow>.Saved(await write.SingleAsync<PullQuoteRow>(SelectById, new { Id = id }));
         }, cancellationToken);
 
@@ -91,6 +94,7 @@ internal sealed partial class PullQuoteStore(CmsDatabase database, TimeProvider 
         Database.ChangeRowAsync<PullQuoteRow>(SelectById, id, precondition, async (write, current) =>
         {
             await write.ExecuteAsync(Delete, new { Id = id });
+            write.Changed(SurrogateKeys.Article(current.ArticleId));
             return WriteResult<PullQuoteRow>.Saved(current);
         }, cancellationToken);
 

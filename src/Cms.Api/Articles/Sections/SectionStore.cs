@@ -1,3 +1,4 @@
+using Cms.Api.Caching;
 using Cms.Api.Data;
 using Cms.Api.Search;
 
@@ -87,6 +88,7 @@ internal sealed class SectionStore(CmsDatabase database, TimeProvider clock)
         var id = await write.ScalarAsync<long>(Insert, new { ArticleId = articleId, Position = position, request.Heading, request.Body, Now = now });
         await write.ExecuteAsync(SearchIndex.RecordChange, new { Id = articleId });
         var row = await write.SingleAsync<SectionRow>(SelectById, new { Id = id });
+        write.Changed(ChangedViews(row, textChanged: true));
         await write.CommitAsync();
         return WriteResult<SectionRow>.Saved(row);
     }
@@ -126,6 +128,7 @@ internal sealed class SectionStore(CmsDatabase database, TimeProvider clock)
             }
 
             await write.ExecuteAsync(Update, new { Id = id, Position = position, request.Heading, request.Body, Now = now });
+            write.Changed(ChangedViews(current, textChanged: request.Heading != current.Heading || request.Body != current.Body));
             return WriteResult<SectionRow>.Saved(await write.SingleAsync<SectionRow>(SelectById, new { Id = id }));
         }, cancellationToken);
 
@@ -135,6 +138,7 @@ internal sealed class SectionStore(CmsDatabase database, TimeProvider clock)
             await write.ExecuteAsync(DetachPullQuotes, new { Id = id });
             await write.ExecuteAsync(Delete, new { Id = id });
             await ShiftAsync(write, current.ArticleId, current.Position + 1, int.MaxValue, -1, Timestamps.Now(clock));
+            write.Changed(ChangedViews(current, textChanged: true));
             return WriteResult<SectionRow>.Saved(current);
         }, cancellationToken);
 
@@ -175,9 +179,19 @@ internal sealed class SectionStore(CmsDatabase database, TimeProvider clock)
         await write.ExecuteAsync(MoveToNegative, moves);
         await write.ExecuteAsync(FlipNegatives, new { ArticleId = articleId, Now = Timestamps.Now(clock) });
         var rows = await write.ListAsync<SectionRow>(SelectByArticle, new { ArticleId = articleId });
+        write.Changed(SurrogateKeys.Article(articleId)); // search text is joined in creation order, so a reorder leaves search as it is
         await write.CommitAsync();
         return WriteResult<SectionList>.Saved(new SectionList(rows));
     }
+
+    /// <summary>
+    /// The public views a section change alters: every view that shows its article and, when its text changed on a
+    /// published article, every search (which articles match may have changed).
+    /// </summary>
+    private static IEnumerable<string> ChangedViews(SectionRow section, bool textChanged) =>
+        textChanged && section.ArticleStatus == "published"
+            ? [SurrogateKeys.Article(section.ArticleId), SurrogateKeys.Search]
+            : [SurrogateKeys.Article(section.ArticleId)];
 
     /// <summary>Adds <paramref name="delta"/> to the positions in [from, to], bumping each moved section's version.</summary>
     private static async Task ShiftAsync(WriteTransaction write, long articleId, int from, int to, int delta, DateTimeOffset now)
