@@ -28,6 +28,8 @@ public class CmsDatabase
         };
         // A writer waits up to 'Default Timeout' seconds (30 unless the connection string says otherwise) for the lock.
         ConnectionString = builder.ToString();
+        // Pools are kept per connection string: naming the cache mode SQLite uses anyway makes the readers' pool a separate one.
+        readerConnectionString = new SqliteConnectionStringBuilder(ConnectionString) { Cache = SqliteCacheMode.Private }.ToString();
         DataSource = builder.DataSource;
         SearchPath = builder.DataSource + "-search";
         writeTimeout = builder.DefaultTimeout > 0 ? TimeSpan.FromSeconds(builder.DefaultTimeout) : Timeout.InfiniteTimeSpan;
@@ -38,6 +40,7 @@ public class CmsDatabase
     // under concurrent writes that sleep, not the work, set the latency.
     private readonly SemaphoreSlim writeTurn = new(1, 1);
     private readonly TimeSpan writeTimeout;
+    private readonly string readerConnectionString;
 
     public string ConnectionString { get; }
 
@@ -54,9 +57,18 @@ public class CmsDatabase
     /// <summary>The full-text index's own file, beside the database (cms.db-search for cms.db): see Search/SearchIndexer.cs.</summary>
     public string SearchPath { get; }
 
-    public async Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken = default)
+    public Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken = default) => OpenAsync(ConnectionString, cancellationToken);
+
+    /// <summary>
+    /// Opens a connection for reading only, from a pool of its own: what is attached to these (the search index's file)
+    /// never reaches a writer, whose BEGIN IMMEDIATE would lock every attached file, the index's among them. (Not opened
+    /// read-only: a read-only connection closing last would leave the WAL for the next start to read back.)
+    /// </summary>
+    public Task<SqliteConnection> OpenReaderAsync(CancellationToken cancellationToken = default) => OpenAsync(readerConnectionString, cancellationToken);
+
+    private async Task<SqliteConnection> OpenAsync(string connectionString, CancellationToken cancellationToken)
     {
-        var connection = CreateConnection();
+        var connection = CreateConnection(connectionString);
         try
         {
             await connection.OpenAsync(cancellationToken);
@@ -69,8 +81,8 @@ public class CmsDatabase
         }
     }
 
-    /// <summary>A new, unopened connection with this database's settings (pooled).</summary>
-    protected virtual SqliteConnection CreateConnection() => new(ConnectionString);
+    /// <summary>A new, unopened connection (pooled by its connection string).</summary>
+    protected virtual SqliteConnection CreateConnection(string connectionString) => new(connectionString);
 
     /// <summary>
     /// Opens a connection for a write: it waits for this process's write turn (as long as a busy SQLite lock would

@@ -4,7 +4,11 @@ using Microsoft.Data.Sqlite;
 
 namespace Cms.Api.Search;
 
-/// <summary>Reading connections that can search: the index's file attached as <see cref="SearchIndex.Schema"/>.</summary>
+/// <summary>
+/// Reading connections that can search: from their own pool, with the index's file attached as
+/// <see cref="SearchIndex.Schema"/>. Never a writer's: a write transaction locks every file attached to its connection,
+/// and would block the indexer writing the index.
+/// </summary>
 internal static class SearchConnections
 {
     // Pooled connections keep what was attached to them: each is set up for search once.
@@ -12,7 +16,7 @@ internal static class SearchConnections
 
     public static async Task<SqliteConnection> OpenSearchReaderAsync(this CmsDatabase database, CancellationToken cancellationToken = default)
     {
-        var connection = await database.OpenAsync(cancellationToken);
+        var connection = await database.OpenReaderAsync(cancellationToken);
         if (!Attached.TryGetValue(connection.Handle!, out _))
         {
             await using var command = connection.CreateCommand();

@@ -14,7 +14,7 @@ public sealed class CountingDatabase(string connectionString) : CmsDatabase(conn
 
     public long Commands => Interlocked.Read(ref commands);
 
-    protected override SqliteConnection CreateConnection() => new CountingConnection(ConnectionString, this);
+    protected override SqliteConnection CreateConnection(string connectionString) => new CountingConnection(connectionString, this);
 
     private sealed class CountingConnection(string connectionString, CountingDatabase database) : SqliteConnection(connectionString)
     {
