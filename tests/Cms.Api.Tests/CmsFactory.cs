@@ -1,3 +1,5 @@
+using Cms.Api.Settings;
+using Microsoft.Extensions.Options;
 using Cms.Api.Data;
 using Cms.Api.Tests.Data;
 using Microsoft.Extensions.Configuration;
@@ -59,8 +61,9 @@ public sealed class CmsFactory : WebApplicationFactory<Program>
         builder.ConfigureTestServices(services =>
         {
             services.AddSingleton<TimeProvider>(Clock);
-            services.AddSingleton<CmsDatabase>(provider =>
-                new CountingDatabase(provider.GetRequiredService<IConfiguration>().GetConnectionString("Cms")!));
+            services.AddSingleton<CmsDatabase>(provider => new CountingDatabase(
+                provider.GetRequiredService<IConfiguration>().GetConnectionString("Cms")!,
+                provider.GetRequiredService<IOptions<CmsOptions>>().Value.Database.WalLimitMegabytes * 1024L * 1024));
             services.AddSingleton<IStartupFilter, TestClientAddress>();
         });
     }

@@ -10,7 +10,8 @@ namespace Cms.Api.Data;
 /// <item>no automatic checkpoint inside the commit: the caller runs <see cref="Checkpoint"/> after it, while the search
 /// indexer commits the same write's entries on its own thread: side by side instead of one after the other, the write
 /// answers sooner.
-/// The connection keeps its write turn meanwhile, so the next write starts on a checkpointed WAL, from its start.</item>
+/// The connection keeps its write turn meanwhile, so the next write starts on a checkpointed WAL, from its start. The
+/// checkpoint also truncates the log (readers allowing), so a large import does not leave one of its size behind.</item>
 /// </list>
 /// </summary>
 internal sealed class BulkWriteSettings : IDisposable
@@ -23,8 +24,11 @@ internal sealed class BulkWriteSettings : IDisposable
         Run("PRAGMA cache_size = -262144; PRAGMA temp_store = MEMORY; PRAGMA wal_autocheckpoint = 0");
     }
 
-    /// <summary>Copies the committed WAL into the database file, without waiting for readers (PASSIVE).</summary>
-    public void Checkpoint() => Run("PRAGMA wal_checkpoint(PASSIVE)");
+    /// <summary>
+    /// Copies the committed WAL into the database file and empties the log. It never waits for readers: one still reading
+    /// from the log leaves it as it is, to be cut back (journal_size_limit) when the next write starts it over.
+    /// </summary>
+    public void Checkpoint() => Run("PRAGMA wal_checkpoint(TRUNCATE)");
 
     public void Dispose()
     {

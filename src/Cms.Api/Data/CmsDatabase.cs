@@ -18,8 +18,12 @@ public class CmsDatabase
         SQLitePCL.raw.sqlite3_config(SQLitePCL.raw.SQLITE_CONFIG_MEMSTATUS, 0);
     }
 
-    public CmsDatabase(string connectionString)
+    /// <summary>The log's size limit unless configured (Cms:Database:WalLimitMegabytes).</summary>
+    public const long DefaultWalLimitBytes = 64L * 1024 * 1024;
+
+    public CmsDatabase(string connectionString, long walLimitBytes = DefaultWalLimitBytes)
     {
+        this.walLimitBytes = walLimitBytes;
         var builder = new SqliteConnectionStringBuilder(connectionString)
         {
             // Cascades (article → sections, pull-quotes, comments) rely on foreign keys being enforced.
@@ -41,6 +45,10 @@ public class CmsDatabase
     private readonly SemaphoreSlim writeTurn = new(1, 1);
     private readonly TimeSpan writeTimeout;
     private readonly string readerConnectionString;
+    private readonly long walLimitBytes;
+
+    // Pooled connections keep their settings: each writer is set up once.
+    private readonly System.Runtime.CompilerServices.ConditionalWeakTable<SQLitePCL.sqlite3, object> limitedWriters = [];
 
     public string ConnectionString { get; }
 
@@ -104,6 +112,15 @@ public class CmsDatabase
         try
         {
             var connection = await OpenAsync(cancellationToken);
+            if (!limitedWriters.TryGetValue(connection.Handle!, out _))
+            {
+                // When a checkpointed log starts over, it is cut back to this size instead of staying as large as it grew.
+                await using var limit = connection.CreateCommand();
+                limit.CommandText = $"PRAGMA journal_size_limit = {walLimitBytes}";
+                await limit.ExecuteNonQueryAsync(cancellationToken);
+                limitedWriters.AddOrUpdate(connection.Handle!, this);
+            }
+
             var released = 0;
             connection.Disposed += (_, _) =>
             {

@@ -29,7 +29,8 @@ public static class CmsApplication
         Timestamps.RegisterDapperHandlers();
         Dapper.DefaultTypeMap.MatchNamesWithUnderscores = true;
         var connectionString = builder.Configuration.GetConnectionString("Cms") ?? "Data Source=cms.db";
-        services.AddSingleton(new CmsDatabase(connectionString));
+        services.AddSingleton(provider => new CmsDatabase(
+            connectionString, provider.GetRequiredService<IOptions<CmsOptions>>().Value.Database.WalLimitMegabytes * 1024L * 1024));
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<Migrator>();
         services.AddSingleton<ApiKeyRegistry>();

@@ -43,6 +43,18 @@ public sealed class CmsOptions
     public BenchmarkSettings Benchmark { get; set; } = new();
 
     public IdempotencySettings Idempotency { get; set; } = new();
+
+    public DatabaseSettings Database { get; set; } = new();
+}
+
+public sealed class DatabaseSettings
+{
+    /// <summary>
+    /// The size the write-ahead log is cut back to after the writes that grew it are checkpointed: a large import leaves a
+    /// log of its whole size otherwise, on disk and for the next start after a crash to read back.
+    /// </summary>
+    [Range(1, 4096, ErrorMessage = "Cms:Database:WalLimitMegabytes must be between 1 and 4096.")]
+    public int WalLimitMegabytes { get; set; } = 64;
 }
 
 public sealed class IdempotencySettings

@@ -32,7 +32,7 @@ public static class CmsOptionsValidation
     public static List<string> Problems(CmsOptions options)
     {
         var problems = new List<string>();
-        foreach (var target in new object[] { options, options.Comments, options.Caching, options.Cors, options.Benchmark, options.Idempotency })
+        foreach (var target in new object[] { options, options.Comments, options.Caching, options.Cors, options.Benchmark, options.Idempotency, options.Database })
         {
             var results = new List<ValidationResult>();
             System.ComponentModel.DataAnnotations.Validator.TryValidateObject(target, new ValidationContext(target), results, validateAllProperties: true);
