@@ -3,8 +3,6 @@ using Cms.Api.Hosting;
 using Cms.Api.Hosting.OpenApi;
 
 
-
-
 // Settings are read once, at start-up. Watching appsettings*.json for changes means watching the content root
 // recursively, and the default database (cms.db) lives there: every write woke the watcher.
 var builder = WebApplication.CreateBuilder([.. args, "--hostBuilder:reloadConfigOnChange=false"]);
@@ -16,6 +14,11 @@ app.UseCms();
 if (KeyCommand.IsRequested(args))
 {
     return await KeyCommand.RunAsync(app, args);
+}
+
+if (BackupCommand.IsRequested(args))
+{
+    return await BackupCommand.RunAsync(app, args);
 }
 
 if (OpenApiExport.IsRequested(args, out var exportPath))

@@ -141,6 +141,19 @@ public class CmsDatabase
     private const int SqliteBusy = 5;
 
     /// <summary>
+    /// Writes a consistent copy of the database to <paramref name="destination"/> (a new file) while others read and write:
+    /// VACUUM INTO reads one snapshot, so the copy holds every write committed before it began and none after.
+    /// </summary>
+    public async Task BackupAsync(string destination, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "VACUUM INTO @Destination";
+        command.Parameters.AddWithValue("@Destination", destination);
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    /// <summary>
     /// Starts a write transaction that takes SQLite's write lock up front (BEGIN IMMEDIATE), so two writers
     /// never both read, then collide on upgrade with SQLITE_BUSY mid-change.
     /// </summary>
