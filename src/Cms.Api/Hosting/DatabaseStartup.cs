@@ -1,5 +1,6 @@
 using Cms.Api.Auth;
 using Cms.Api.Data;
+using Cms.Api.Idempotency;
 using Cms.Api.Search;
 using Cms.Api.Settings;
 using Cms.Api.Transfer;
@@ -39,6 +40,7 @@ internal sealed class DatabaseStartup(
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         await migrator.MigrateAsync(cancellationToken);
+        await IdempotencyRecords.ClearClaimsAsync(database, cancellationToken);
         var generatedKey = await LoadKeysAsync(cancellationToken);
 
         if (options.Value.SeedDemoContent ?? environment.IsDevelopment())

@@ -214,6 +214,19 @@ internal sealed class IdempotencyRecords(CmsDatabase database, DateTimeOffset no
 
     private const string Release = "DELETE FROM idempotency_keys WHERE scope = @Scope AND key = @Key AND status = 0";
 
+    private const string ClearClaims = "DELETE FROM idempotency_keys WHERE status = 0";
+
+    /// <summary>
+    /// Drops every claim: at start-up no request of this database's one process is running, so a claim is one its last
+    /// run left when it died, and the retry it stands in the way of should run now, not after the lease.
+    /// </summary>
+    public static async Task ClearClaimsAsync(CmsDatabase database, CancellationToken cancellationToken)
+    {
+        await using var write = await database.BeginWriteAsync(cancellationToken);
+        await write.ExecuteAsync(ClearClaims);
+        await write.CommitAsync();
+    }
+
     /// <summary>
     /// The stored answer to replay; or the claim taken for this request (none stored, or only a lapsed claim); or neither
     /// (another request holds a live claim).
