@@ -24,8 +24,9 @@ var comments = new Stream("comments", double.Parse(args[5], CultureInfo.Invarian
 var random = new Random(7);
 var stop = Stopwatch.StartNew();
 
-// Zipf over the articles, as the readers pick them: article k with probability proportional to 1/k.
-string Article() => $"generated-{(int)Math.Floor(Math.Pow(articles, random.NextDouble())):D7}";
+// Zipf over the articles, as the readers pick them: article k with probability proportional to 1/k. The dataset is
+// imported in order into a fresh database, so generated-k has id k (an edit needs the id, a comment takes either).
+int Pick() => Math.Max(1, (int)Math.Floor(Math.Pow(articles, random.NextDouble())));
 
 async Task Run(Stream stream, Func<int, HttpRequestMessage> request)
 {
@@ -45,12 +46,12 @@ async Task Run(Stream stream, Func<int, HttpRequestMessage> request)
 }
 
 await Task.WhenAll(
-    Run(edits, n => new HttpRequestMessage(HttpMethod.Patch, $"/api/v1/articles/{Article()}")
+    Run(edits, n => new HttpRequestMessage(HttpMethod.Patch, $"/api/v1/articles/{Pick()}")
     {
         Headers = { Authorization = editor },
         Content = new StringContent($$"""{"standfirst":"Updated by an editor, save {{n}}."}""", Encoding.UTF8, "application/merge-patch+json"),
     }),
-    Run(comments, n => new HttpRequestMessage(HttpMethod.Post, $"/api/v1/articles/{Article()}/comments")
+    Run(comments, n => new HttpRequestMessage(HttpMethod.Post, $"/api/v1/articles/generated-{Pick():D7}/comments")
     {
         Headers = { { "X-Forwarded-For", $"10.9.{n / 250 % 250}.{n % 250 + 1}" } },
         Content = new StringContent($$"""{"name":"Load reader","body":"Comment {{n}} at {{DateTime.UtcNow.Ticks}}."}""", Encoding.UTF8, "application/json"),
