@@ -1,6 +1,6 @@
+using Cms.Api.Articles.Pages;
 using Cms.Api.Auth;
 using Cms.Api.Caching;
-using Cms.Api.Comments;
 using Cms.Api.Data;
 using Cms.Api.Http;
 using Cms.Api.Idempotency;
@@ -166,7 +166,7 @@ public static class ArticleEndpoints
     }
 
     internal static async Task<Results<CachedJson<ArticleResponse>, ValidationProblem, ProblemHttpResult>> GetArticle(
-        string article, string? include, HttpContext context, ArticleStore store, CancellationToken cancellationToken)
+        string article, string? include, HttpContext context, ArticleStore store, RenderedPages pages, CancellationToken cancellationToken)
     {
         if (!ArticleListParameters.TryParseIncludes(include, ArticleIncludes.Sections | ArticleIncludes.PullQuotes | ArticleIncludes.Comments, out var includes, out var error))
         {
@@ -174,22 +174,28 @@ public static class ArticleEndpoints
         }
 
         var keyed = context.HasKey();
+        if (!keyed)
+        {
+            // The public's page, as rendered when it last changed; built from the tables below until it is rendered.
+            var rendered = await pages.ReadAsync(article, includes, cancellationToken);
+            if (!rendered.Exists)
+            {
+                return Problems.NotFound($"article '{article}'");
+            }
+
+            if (rendered.Json is { } json)
+            {
+                return CachedJson<ArticleResponse>.Serialized(json, rendered.LastModified, rendered.SurrogateKeys);
+            }
+        }
+
         var page = await store.FindPageAsync(article, includes, allComments: keyed, IncludedComments, cancellationToken);
         if (page is null || !(page.Article.IsPublished || keyed))
         {
             return Problems.NotFound($"article '{article}'");
         }
 
-        var comments = page.Comments?.Take(IncludedComments).ToList();
-        var response = page.Article.ToResponse() with
-        {
-            Sections = page.Sections?.Select(s => s.ToResponse()).ToList(),
-            PullQuotes = page.PullQuotes?.Select(q => q.ToResponse()).ToList(),
-            Comments = comments?.Select(c => c.ToResponse(withEmail: keyed)).ToList(),
-            CommentsNextCursor = page.Comments?.Count > IncludedComments
-                ? new Cursor(CommentEndpoints.CommentSort, Timestamps.ToText(comments![^1].CreatedAt), comments[^1].Id).Encode()
-                : null,
-        };
+        var response = page.ToResponse(keyed);
         return new CachedJson<ArticleResponse>(response, LastModified(response), ContentKeys(response));
     }
 

@@ -1,3 +1,5 @@
+using Cms.Api.Data;
+using Cms.Api.Http;
 using Cms.Api.Articles.PullQuotes;
 using Cms.Api.Articles.Sections;
 using Cms.Api.Comments;
@@ -58,12 +60,29 @@ internal static class ArticleStatuses
     public static ArticleStatus Parse(string text) => Enum.Parse<ArticleStatus>(text, ignoreCase: true);
 }
 
-/// <summary>An article with the parts a page needs, read in one round trip.</summary>
+/// <summary>An article with the parts a page needs, read in one round trip (comments: up to one more than it shows).</summary>
 internal sealed record ArticlePage(
     ArticleRow Article,
     IReadOnlyList<SectionRow>? Sections,
     IReadOnlyList<PullQuoteRow>? PullQuotes,
-    IReadOnlyList<CommentRow>? Comments);
+    IReadOnlyList<CommentRow>? Comments,
+    int CommentLimit)
+{
+    /// <summary>The page as a response: with a key, every comment and its e-mail address; without, what the public sees.</summary>
+    public ArticleResponse ToResponse(bool keyed)
+    {
+        var comments = Comments?.Take(CommentLimit).ToList();
+        return Article.ToResponse() with
+        {
+            Sections = Sections?.Select(s => s.ToResponse()).ToList(),
+            PullQuotes = PullQuotes?.Select(q => q.ToResponse()).ToList(),
+            Comments = comments?.Select(c => c.ToResponse(withEmail: keyed)).ToList(),
+            CommentsNextCursor = Comments?.Count > CommentLimit
+                ? new Cursor(CommentEndpoints.CommentSort, Timestamps.ToText(comments![^1].CreatedAt), comments[^1].Id).Encode()
+                : null,
+        };
+    }
+}
 
 [Flags]
 internal enum ArticleIncludes
@@ -72,4 +91,5 @@ internal enum ArticleIncludes
     Sections = 1,
     PullQuotes = 2,
     Comments = 4,
+    All = Sections | PullQuotes | Comments,
 }

@@ -5,6 +5,7 @@ using Cms.Api.Articles.Sections;
 using Cms.Api.Comments;
 using Cms.Api.Data;
 using Cms.Api.Search;
+using System.Data;
 using Dapper;
 
 namespace Cms.Api.Articles;
@@ -74,6 +75,15 @@ internal sealed class ArticleStore(CmsDatabase database, TimeProvider clock)
     public async Task<ArticlePage?> FindPageAsync(
         string reference, ArticleIncludes includes, bool allComments, int commentLimit, CancellationToken cancellationToken)
     {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        return await ReadPageAsync(connection, null, reference, includes, allComments, commentLimit, cancellationToken);
+    }
+
+    /// <summary><see cref="FindPageAsync"/> on a connection the caller holds (a writer's, inside its transaction).</summary>
+    public static async Task<ArticlePage?> ReadPageAsync(
+        IDbConnection connection, IDbTransaction? transaction, string reference, ArticleIncludes includes, bool allComments, int commentLimit,
+        CancellationToken cancellationToken)
+    {
         var numeric = long.TryParse(reference, NumberStyles.None, CultureInfo.InvariantCulture, out var id);
         var sql = new List<string> { SelectTarget };
         if (includes.HasFlag(ArticleIncludes.Sections))
@@ -91,14 +101,13 @@ internal sealed class ArticleStore(CmsDatabase database, TimeProvider clock)
             sql.Add(SelectTargetComments);
         }
 
-        await using var connection = await database.OpenAsync(cancellationToken);
         await using var results = await connection.QueryMultipleAsync(new CommandDefinition(string.Join(";\n", sql), new
         {
             Id = numeric ? id : (long?)null,
             Slug = numeric ? null : reference,
             AllComments = allComments,
             CommentFetch = commentLimit + 1,
-        }, cancellationToken: cancellationToken));
+        }, transaction, cancellationToken: cancellationToken));
         var article = await results.ReadSingleOrDefaultAsync<ArticleRow>();
         if (article is null)
         {
@@ -108,7 +117,7 @@ internal sealed class ArticleStore(CmsDatabase database, TimeProvider clock)
         var sections = includes.HasFlag(ArticleIncludes.Sections) ? (await results.ReadAsync<SectionRow>()).AsList() : null;
         var quotes = includes.HasFlag(ArticleIncludes.PullQuotes) ? (await results.ReadAsync<PullQuoteRow>()).AsList() : null;
         var comments = includes.HasFlag(ArticleIncludes.Comments) ? (await results.ReadAsync<CommentRow>()).AsList() : null;
-        return new ArticlePage(article, sections, quotes, comments);
+        return new ArticlePage(article, sections, quotes, comments, commentLimit);
     }
 
     public async Task<WriteResult<ArticleRow>> CreateAsync(ArticleRequest request, CancellationToken cancellationToken)

@@ -21,6 +21,13 @@ public sealed class CachedJson<T> : IResult, IEndpointMetadataProvider, IStatusC
         SurrogateKeys = surrogateKeys.Distinct().ToList();
     }
 
+    /// <summary>A response already serialized (a rendered page): <paramref name="json"/> is exactly what <typeparamref name="T"/> serializes to.</summary>
+    public static CachedJson<T> Serialized(byte[] json, DateTimeOffset? lastModified, IEnumerable<string> surrogateKeys) =>
+        new(default!, lastModified, surrogateKeys) { serialized = json };
+
+    private byte[]? serialized;
+
+    /// <summary>The response; not set when it came <see cref="Serialized"/>.</summary>
     public T Value { get; }
 
     object? IValueHttpResult.Value => Value;
@@ -34,7 +41,7 @@ public sealed class CachedJson<T> : IResult, IEndpointMetadataProvider, IStatusC
     public async Task ExecuteAsync(HttpContext httpContext)
     {
         var services = httpContext.RequestServices;
-        var bytes = services.GetRequiredService<ETags>().Serialize(Value);
+        var bytes = serialized ?? services.GetRequiredService<ETags>().Serialize(Value);
         var etag = ETags.FromBytes(bytes);
         var headers = httpContext.Response.Headers;
         headers.ETag = etag;

@@ -60,6 +60,23 @@ public class CmsDatabase
 
     internal void Announce(IReadOnlyCollection<string> changed) => ChangesCommitted?.Invoke(changed);
 
+    private volatile Func<WriteTransaction, Task>[] beforeCommit = [];
+
+    /// <summary>
+    /// Adds work every write does last, inside its transaction: data derived from what the write changed (a rendered page)
+    /// is brought up to date in the same commit. It must not fail the write for its own faults: it logs them and leaves
+    /// the derived data to be redone.
+    /// </summary>
+    internal void BeforeEveryCommit(Func<WriteTransaction, Task> work)
+    {
+        lock (writeTurn)
+        {
+            beforeCommit = [.. beforeCommit, work];
+        }
+    }
+
+    internal IReadOnlyList<Func<WriteTransaction, Task>> BeforeCommit => beforeCommit;
+
     public string DataSource { get; }
 
     /// <summary>The full-text index's own file, beside the database (cms.db-search for cms.db): see Search/SearchIndexer.cs.</summary>

@@ -100,6 +100,11 @@ internal sealed class WriteTransaction : IAsyncDisposable
 
     internal async Task CommitNowAsync()
     {
+        foreach (var work in database.BeforeCommit)
+        {
+            await work(this);
+        }
+
         await Transaction.CommitAsync(CancellationToken.None);
         committed = true;
         if (changed is { Count: > 0 })

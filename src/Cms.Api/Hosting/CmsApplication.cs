@@ -1,6 +1,7 @@
 using Cms.Api.Articles.PullQuotes;
 using Cms.Api.Articles.Sections;
 using Cms.Api.Articles;
+using Cms.Api.Articles.Pages;
 using Cms.Api.Auth.Keys;
 using Cms.Api.Auth;
 using Cms.Api.Caching;
@@ -42,6 +43,11 @@ public static class CmsApplication
         services.AddSingleton<ScheduledPublisher>();
         services.AddHostedService(provider => provider.GetRequiredService<ScheduledPublisher>());
 
+        // After DatabaseStartup: it renders what is due at start. Every write renders what it made due once this exists.
+        services.AddSingleton<PageRenderer>();
+        services.AddHostedService(provider => provider.GetRequiredService<PageRenderer>());
+
+        services.AddSingleton<RenderedPages>();
         services.AddSingleton<ArticleStore>();
         services.AddSingleton<ArticleListReader>();
         services.AddSingleton<ETags>();

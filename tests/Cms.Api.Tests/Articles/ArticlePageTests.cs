@@ -35,7 +35,7 @@ public sealed class ArticlePageTests : ApiTest
         var page = await Expect(response, HttpStatusCode.OK);
         Assert.Multiple(() =>
         {
-            Assert.That(commands, Is.EqualTo(1), "article, sections, pull-quotes and comments in one command");
+            Assert.That(commands, Is.EqualTo(1), $"article, sections, pull-quotes and comments in one command, not {commands}");
             Assert.That(page["sections"]!.AsArray().Select(s => (long)s!["id"]!), Is.EqualTo(sectionIds));
             Assert.That(page["pullQuotes"]!.AsArray(), Has.Count.EqualTo(1));
             Assert.That(page["comments"]!.AsArray().Select(c => (string?)c!["name"]), Is.EqualTo(new[] { "Ann" }), "approved only for the public");

@@ -1,4 +1,3 @@
-using System.Data.Common;
 using Cms.Api.Data;
 using Microsoft.Data.Sqlite;
 
@@ -18,10 +17,31 @@ public sealed class CountingDatabase(string connectionString, long walLimitBytes
 
     private sealed class CountingConnection(string connectionString, CountingDatabase database) : SqliteConnection(connectionString)
     {
-        protected override DbCommand CreateDbCommand()
+        private bool opening;
+
+        // Opening runs commands of its own (PRAGMA foreign_keys): they are part of getting a connection, not of a read.
+        public override void Open()
         {
-            Interlocked.Increment(ref database.commands);
-            return base.CreateDbCommand();
+            opening = true;
+            try
+            {
+                base.Open();
+            }
+            finally
+            {
+                opening = false;
+            }
+        }
+
+        // Every command is made here, whether asked for as a SqliteCommand or (Dapper) as a DbCommand.
+        public override SqliteCommand CreateCommand()
+        {
+            if (!opening)
+            {
+                Interlocked.Increment(ref database.commands);
+            }
+
+            return base.CreateCommand();
         }
     }
 }

@@ -1,0 +1,118 @@
+using System.Globalization;
+using Cms.Api.Caching;
+using Cms.Api.Data;
+using Microsoft.Data.Sqlite;
+
+namespace Cms.Api.Articles.Pages;
+
+/// <summary>What a public read of an article found: no such public article, a page not rendered yet, or the page.</summary>
+internal sealed record RenderedPage(byte[]? Json, DateTimeOffset? LastModified, IReadOnlyList<string> SurrogateKeys, bool Exists)
+{
+    public static readonly RenderedPage Missing = new(null, null, [], Exists: false);
+
+    public static readonly RenderedPage NotRendered = new(null, null, [], Exists: true);
+}
+
+/// <summary>
+/// Serves public article pages from what <see cref="PageRenderer"/> stored: one row read, the asked-for parts copied into
+/// one buffer, nothing serialized. The bytes are exactly those the page serializes to when built from the tables, so
+/// its ETag is the same whichever way it was built.
+/// </summary>
+internal sealed class RenderedPages(CmsDatabase database)
+{
+    private const string Columns = """
+        a.id, a.status, p.article, p.sections, p.pull_quotes, p.comments, p.comments_cursor,
+        p.article_modified, p.sections_modified, p.pull_quotes_modified, p.comments_modified, p.section_keys, p.pull_quote_keys
+        """;
+
+    private const string SelectById = $"SELECT {Columns} FROM articles a LEFT JOIN article_pages p ON p.article_id = a.id WHERE a.id = @Id";
+    private const string SelectBySlug = $"SELECT {Columns} FROM articles a LEFT JOIN article_pages p ON p.article_id = a.id WHERE a.slug = @Slug";
+
+    private const int Id = 0, Status = 1, Article = 2, Sections = 3, PullQuotes = 4, Comments = 5, Cursor = 6;
+    private const int ArticleModified = 7, SectionsModified = 8, PullQuotesModified = 9, CommentsModified = 10;
+    private const int SectionKeys = 11, PullQuoteKeys = 12;
+
+    public async Task<RenderedPage> ReadAsync(string reference, ArticleIncludes includes, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        if (long.TryParse(reference, NumberStyles.None, CultureInfo.InvariantCulture, out var id))
+        {
+            command.CommandText = SelectById;
+            command.Parameters.AddWithValue("@Id", id);
+        }
+        else
+        {
+            command.CommandText = SelectBySlug;
+            command.Parameters.AddWithValue("@Slug", reference);
+        }
+
+        await using var row = await command.ExecuteReaderAsync(cancellationToken);
+        if (!await row.ReadAsync(cancellationToken) || row.GetString(Status) != ArticleStatuses.Published)
+        {
+            return RenderedPage.Missing;
+        }
+
+        return row.IsDBNull(Article) ? RenderedPage.NotRendered : Assemble(row, includes);
+    }
+
+    private static RenderedPage Assemble(SqliteDataReader row, ArticleIncludes includes)
+    {
+        var articleId = row.GetInt64(Id);
+        var keys = new List<string> { SurrogateKeys.Article(articleId) };
+        var modified = Timestamps.Parse(row.GetString(ArticleModified));
+        var parts = new List<(ReadOnlyMemory<byte> Prefix, int Column)> { (ReadOnlyMemory<byte>.Empty, Article) };
+        if (includes.HasFlag(ArticleIncludes.Sections))
+        {
+            parts.Add((SectionsName, Sections));
+            keys.AddRange(row.GetString(SectionKeys).Split(' ', StringSplitOptions.RemoveEmptyEntries));
+            modified = Later(modified, row, SectionsModified);
+        }
+
+        if (includes.HasFlag(ArticleIncludes.PullQuotes))
+        {
+            parts.Add((PullQuotesName, PullQuotes));
+            keys.AddRange(row.GetString(PullQuoteKeys).Split(' ', StringSplitOptions.RemoveEmptyEntries));
+            modified = Later(modified, row, PullQuotesModified);
+        }
+
+        if (includes.HasFlag(ArticleIncludes.Comments))
+        {
+            parts.Add((CommentsName, Comments));
+            if (!row.IsDBNull(Cursor))
+            {
+                parts.Add((CursorName, Cursor));
+            }
+
+            keys.Add(SurrogateKeys.ArticleComments(articleId));
+            modified = Later(modified, row, CommentsModified);
+        }
+
+        var length = 1; // the closing brace
+        foreach (var (prefix, column) in parts)
+        {
+            length += prefix.Length + (int)row.GetBytes(column, 0, null, 0, 0);
+        }
+
+        var json = new byte[length];
+        var at = 0;
+        foreach (var (prefix, column) in parts)
+        {
+            prefix.Span.CopyTo(json.AsSpan(at));
+            at += prefix.Length;
+            at += (int)row.GetBytes(column, 0, json, at, json.Length - at);
+        }
+
+        json[at] = (byte)'}';
+        return new RenderedPage(json, modified, keys, Exists: true);
+    }
+
+    private static DateTimeOffset Later(DateTimeOffset modified, SqliteDataReader row, int column) =>
+        row.IsDBNull(column) ? modified : Timestamps.Parse(row.GetString(column)) is var other && other > modified ? other : modified;
+
+    // The property names as the response serializes them (camelCase), in its order.
+    private static readonly ReadOnlyMemory<byte> SectionsName = ",\"sections\":"u8.ToArray();
+    private static readonly ReadOnlyMemory<byte> PullQuotesName = ",\"pullQuotes\":"u8.ToArray();
+    private static readonly ReadOnlyMemory<byte> CommentsName = ",\"comments\":"u8.ToArray();
+    private static readonly ReadOnlyMemory<byte> CursorName = ",\"commentsNextCursor\":"u8.ToArray();
+}
