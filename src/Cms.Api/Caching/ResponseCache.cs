@@ -1,6 +1,5 @@
 using Cms.Api.Data;
 using System.Collections.Concurrent;
-using Cms.Api.Http;
 using Microsoft.Extensions.Primitives;
 
 namespace Cms.Api.Caching;
@@ -15,16 +14,24 @@ namespace Cms.Api.Caching;
 /// </summary>
 public sealed class ResponseCache
 {
-    public ResponseCache(CmsDatabase database, bool enabled)
+    public ResponseCache(CmsDatabase database, bool enabled, long maxBytes)
     {
         Enabled = enabled;
+        MaxBytes = maxBytes;
         database.ChangesCommitted += Invalidate;
     }
 
-    /// <summary>Past this many entries the cache starts over, bounding memory.</summary>
-    public const int MaxEntries = 20_000;
+    /// <summary>The memory the cached responses may take (Cms:Caching:MaxMegabytes); past it, the least recently read go.</summary>
+    public long MaxBytes { get; }
 
     private readonly ConcurrentDictionary<string, Entry> entries = new(StringComparer.Ordinal);
+
+    // CLOCK (second chance), an approximation of least-recently-used that costs a hit one field write: entries queue in
+    // the order they were stored; past the budget, the oldest is evicted unless it was read since it last came round,
+    // in which case it goes to the back. Under a Zipf load the hot pages stay, and the long tail cycles through.
+    private readonly ConcurrentQueue<string> clock = new();
+    private readonly Lock evicting = new();
+    private long bytes;
 
     // Surrogate key → the cache keys of the responses that carry it.
     private readonly ConcurrentDictionary<string, ConcurrentDictionary<string, byte>> bySurrogateKey = new(StringComparer.Ordinal);
@@ -32,11 +39,18 @@ public sealed class ResponseCache
 
     public bool Enabled { get; }
 
+    /// <summary>The memory the cached responses take now, as <see cref="MaxBytes"/> counts it.</summary>
+    public long Bytes => Interlocked.Read(ref bytes);
+
+    public int Count => entries.Count;
+
     public void InvalidateAll()
     {
         Interlocked.Increment(ref generation);
-        entries.Clear();
-        bySurrogateKey.Clear();
+        foreach (var (key, entry) in entries)
+        {
+            Remove(key, entry);
+        }
     }
 
     /// <summary>Evicts every response that carries one of <paramref name="surrogateKeys"/> (all of them for <see cref="SurrogateKeys.All"/>).</summary>
@@ -61,7 +75,10 @@ public sealed class ResponseCache
             {
                 foreach (var key in keys.Keys)
                 {
-                    entries.TryRemove(key, out _);
+                    if (entries.TryGetValue(key, out var entry))
+                    {
+                        Remove(key, entry);
+                    }
                 }
             }
         }
@@ -81,29 +98,97 @@ public sealed class ResponseCache
             return; // a write committed while this response was being made: it may already be stale
         }
 
-        if (entries.Count >= MaxEntries)
-        {
-            entries.Clear();
-            bySurrogateKey.Clear();
-        }
-
         // Indexed before it is visible, so an eviction by surrogate key can never miss it.
         foreach (var surrogateKey in entry.SurrogateKeys)
         {
             bySurrogateKey.GetOrAdd(surrogateKey, _ => new ConcurrentDictionary<string, byte>(StringComparer.Ordinal))[key] = 0;
         }
 
+        if (entries.TryGetValue(key, out var replaced))
+        {
+            Remove(key, replaced);
+        }
+
         entries[key] = entry;
+        Interlocked.Add(ref bytes, entry.Size);
+        clock.Enqueue(key);
 
         // Checked again once visible: a write that committed between the check above and now bumped the generation,
         // and its eviction may have run before this entry was there to evict. Removed only if it is still this entry.
         if (Generation != generationAtStart)
         {
-            entries.TryRemove(new KeyValuePair<string, Entry>(key, entry));
+            Remove(key, entry);
+        }
+
+        if (Bytes > MaxBytes || clock.Count > 2 * entries.Count + 1024)
+        {
+            EvictOverBudget();
         }
     }
 
-    internal bool TryGet(string key, out Entry entry) => entries.TryGetValue(key, out entry!);
+    internal bool TryGet(string key, out Entry entry)
+    {
+        if (entries.TryGetValue(key, out entry!))
+        {
+            entry.Read = true;
+            return true;
+        }
+
+        return false;
+    }
+
+    private void EvictOverBudget()
+    {
+        lock (evicting)
+        {
+            // The queue names each stored entry at least once, and keys of entries since evicted or replaced: those are
+            // dropped as they come round, and all at once when they outnumber the live ones.
+            if (clock.Count > 2 * entries.Count + 1024)
+            {
+                clock.Clear();
+                foreach (var key in entries.Keys)
+                {
+                    clock.Enqueue(key);
+                }
+            }
+
+            while (Bytes > MaxBytes && clock.TryDequeue(out var key))
+            {
+                if (!entries.TryGetValue(key, out var entry))
+                {
+                    continue;
+                }
+
+                if (entry.Read)
+                {
+                    entry.Read = false;
+                    clock.Enqueue(key);
+                }
+                else
+                {
+                    Remove(key, entry);
+                }
+            }
+        }
+    }
+
+    /// <summary>Removes the entry if it is still the one stored under the key, with its surrogate keys' references to it.</summary>
+    private void Remove(string key, Entry entry)
+    {
+        if (!entries.TryRemove(new KeyValuePair<string, Entry>(key, entry)))
+        {
+            return;
+        }
+
+        Interlocked.Add(ref bytes, -entry.Size);
+        foreach (var surrogateKey in entry.SurrogateKeys)
+        {
+            if (bySurrogateKey.TryGetValue(surrogateKey, out var keys))
+            {
+                keys.TryRemove(key, out _);
+            }
+        }
+    }
 
     private readonly ConcurrentDictionary<string, TaskCompletionSource> making = new(StringComparer.Ordinal);
 
@@ -131,106 +216,12 @@ public sealed class ResponseCache
 
         public DateTimeOffset? LastModifiedAt { get; } = DateTimeOffset.TryParse(
             LastModified, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AssumeUniversal, out var at) ? at : null;
+
+        /// <summary>What it costs in memory, roughly: the body, its headers' strings, and the objects around them.</summary>
+        public long Size { get; } = Body.Length + 2L * (ETag.Length + (LastModified?.Length ?? 0) + CacheControl.Length + (SurrogateKey?.Length ?? 0)) + 512;
+
+        /// <summary>Read since the clock last came round to it (see <see cref="ResponseCache"/>).</summary>
+        public bool Read { get; set; }
     }
 }
 
-internal static class ResponseCacheMiddleware
-{
-    private const string GenerationItem = "cms.cache.generation";
-    /// <summary>Serves hits for public GETs (writes evict what they change as they commit, see <see cref="ResponseCache"/>).</summary>
-    public static IApplicationBuilder UseResponseCache(this IApplicationBuilder app) => app.Use(async (context, next) =>
-    {
-        var cache = context.RequestServices.GetRequiredService<ResponseCache>();
-        var request = context.Request;
-        if (ResponseCache.IsCacheable(request))
-        {
-            var key = ResponseCache.KeyOf(request);
-            if (cache.Enabled && cache.TryGet(key, out var hit))
-            {
-                await ServeAsync(context, hit);
-                return;
-            }
-
-            // One request makes a missing response; identical requests arriving meanwhile wait for it instead of
-            // all running the same query (after a write empties the cache, a popular page would otherwise be
-            // built once per waiting reader). If it yields nothing cacheable, each goes on to make its own.
-            Task? madeByOther = null;
-            var making = cache.Enabled ? cache.BeginMaking(key, out madeByOther) : null;
-            if (making is null && madeByOther is not null)
-            {
-                await madeByOther.WaitAsync(context.RequestAborted);
-                if (cache.TryGet(key, out hit))
-                {
-                    await ServeAsync(context, hit);
-                    return;
-                }
-            }
-
-            context.Items[GenerationItem] = cache.Generation;
-            try
-            {
-                await next(context);
-            }
-            finally
-            {
-                if (making is not null)
-                {
-                    cache.EndMaking(key, making);
-                }
-            }
-
-            return;
-        }
-
-        await next(context);
-    });
-
-    /// <summary>Called by CachedJson once it has the bytes of a public response.</summary>
-    internal static void Offer(HttpContext context, byte[] body, string etag)
-    {
-        if (context.Items[GenerationItem] is not long generation)
-        {
-            return;
-        }
-
-        var headers = context.Response.Headers;
-        context.RequestServices.GetRequiredService<ResponseCache>().Store(
-            ResponseCache.KeyOf(context.Request),
-            generation,
-            new ResponseCache.Entry(body, etag, headers.LastModified.ToString(), headers.CacheControl.ToString(), headers["Surrogate-Key"].ToString(), headers["Link"]));
-    }
-
-    private static async Task ServeAsync(HttpContext context, ResponseCache.Entry entry)
-    {
-        var headers = context.Response.Headers;
-        headers.ETag = entry.ETag;
-        headers.CacheControl = entry.CacheControl;
-        headers.Vary = "Authorization";
-        if (!string.IsNullOrEmpty(entry.LastModified))
-        {
-            headers.LastModified = entry.LastModified;
-        }
-
-        if (!string.IsNullOrEmpty(entry.SurrogateKey))
-        {
-            headers["Surrogate-Key"] = entry.SurrogateKey;
-        }
-
-        if (entry.Link.Count > 0)
-        {
-            headers["Link"] = entry.Link;
-        }
-
-        // The same conditions as the uncached path (CachedJson): If-None-Match, else If-Modified-Since.
-        if (ETags.NoneMatchHits(context.Request, entry.ETag) || ETags.NotModifiedSince(context.Request, entry.LastModifiedAt))
-        {
-            context.Response.StatusCode = StatusCodes.Status304NotModified;
-            return;
-        }
-
-        context.Response.StatusCode = StatusCodes.Status200OK;
-        context.Response.ContentType = "application/json; charset=utf-8";
-        context.Response.ContentLength = entry.Body.Length;
-        await context.Response.Body.WriteAsync(entry.Body, context.RequestAborted);
-    }
-}

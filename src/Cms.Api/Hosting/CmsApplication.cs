@@ -51,8 +51,11 @@ public static class CmsApplication
         services.AddSingleton<ArticleStore>();
         services.AddSingleton<ArticleListReader>();
         services.AddSingleton<ETags>();
-        services.AddSingleton(provider => new ResponseCache(
-            provider.GetRequiredService<CmsDatabase>(), provider.GetRequiredService<IOptions<CmsOptions>>().Value.Caching.InProcess));
+        services.AddSingleton(provider =>
+        {
+            var caching = provider.GetRequiredService<IOptions<CmsOptions>>().Value.Caching;
+            return new ResponseCache(provider.GetRequiredService<CmsDatabase>(), caching.InProcess, caching.MaxMegabytes * 1024L * 1024L);
+        });
         services.AddSingleton<Importer>();
         services.AddSingleton<Exporter>();
         services.AddSingleton<SectionStore>();

@@ -94,6 +94,13 @@ public sealed class CachingSettings
     /// <summary>Keep public GET responses in memory until a write changes them.</summary>
     public bool InProcess { get; set; } = true;
 
+    /// <summary>
+    /// The memory cached responses may take; past it, those least recently read are evicted. Pages are rendered on
+    /// write, so a page evicted here is still served from one row: the budget trades memory for the hot pages only.
+    /// </summary>
+    [Range(1, 1_048_576, ErrorMessage = "Cms:Caching:MaxMegabytes must be between 1 and 1048576.")]
+    public int MaxMegabytes { get; set; } = 256;
+
     /// <summary>Cache-Control for responses to requests without a key.</summary>
     [Required(AllowEmptyStrings = false, ErrorMessage = "Cms:Caching:PublicCacheControl must not be empty.")]
     public string PublicCacheControl { get; set; } = "public, max-age=60, stale-while-revalidate=300";

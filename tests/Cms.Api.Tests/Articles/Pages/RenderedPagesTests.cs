@@ -235,6 +235,7 @@ public sealed class RenderedPagesTests(bool cached) : ApiTest
             command.ExecuteNonQuery();
         }
 
+        var backlog = (long)(await Body(await Public.GetAsync("/healthz")))["pagesToRender"]!;
         using var restarted = new CmsFactory(Factory.DatabasePath, Settings);
         using var client = restarted.Anonymous();
         var served = await Task.WhenAll(ids.Select(id => Snapshot(client, $"/api/v1/articles/{id}{All}")));
@@ -242,9 +243,11 @@ public sealed class RenderedPagesTests(bool cached) : ApiTest
 
         Assert.Multiple(() =>
         {
+            Assert.That(backlog, Is.EqualTo(3), "health reports the backlog");
             Assert.That(served, Is.EqualTo(expected));
             Assert.That(ids.Select(IsRendered), Is.All.True);
             Assert.That(Due, Is.Zero);
         });
+        Assert.That((long)(await Body(await client.GetAsync("/healthz")))["pagesToRender"]!, Is.Zero);
     }
 }
