@@ -1,13 +1,14 @@
 using System.Globalization;
-using System.Net;
 using System.Text;
 using Cms.Api.Articles.PullQuotes;
 using Cms.Api.Articles.Sections;
 using Cms.Api.Data;
 using Cms.Api.Http;
 using Cms.Api.Search;
+using Cms.Api.Settings;
 using Dapper;
 using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Options;
 
 namespace Cms.Api.Articles;
 
@@ -64,7 +65,7 @@ internal sealed class SearchSyntaxException(string message) : Exception(message)
 /// Builds and runs the article list: filters, keyset paging on an indexed order, optional full-text search
 /// and includes, all in one command. Only whitelisted SQL fragments are concatenated; every value is a parameter.
 /// </summary>
-internal sealed class ArticleListReader(CmsDatabase database)
+internal sealed class ArticleListReader(CmsDatabase database, IOptions<CmsOptions> options)
 {
     // Private-use characters mark matches inside snippet(); the text is HTML-escaped before they become <mark>.
     private const char MarkStart = '\uE000';
@@ -101,6 +102,13 @@ internal sealed class ArticleListReader(CmsDatabase database)
         }
 
         var sort = query.Sort;
+        if (sort == ArticleSort.Relevance)
+        {
+            // Relevance ranks the newest RankedMatches matches only (those with the highest ids, found by walking the
+            // index backwards, no scoring): the rank's cost is bounded, and the page, its cursor and the count agree.
+            var matching = filters.ToString();
+            filters.Append($" AND articles_fts.rowid >= COALESCE((SELECT articles_fts.rowid FROM {from} WHERE 1 = 1{matching} ORDER BY articles_fts.rowid DESC LIMIT 1 OFFSET @RankedMatches - 1), 0)");
+        }
         var direction = sort.Descending ? "DESC" : "ASC";
         var keyset = query.Paging.After is null
             ? string.Empty
@@ -118,28 +126,23 @@ internal sealed class ArticleListReader(CmsDatabase database)
         }
         else
         {
-            // Ranking touches every match; only ids and keys go through that sort, once, into the connection's temporary
-            // search_page table. The index keeps no text (migration 0010), so the page's stored text is tokenized again
-            // into the temporary snippet_text table, and the snippets are cut there: 20-odd articles, not the archive.
+            // Ranking touches every match it ranks; only ids and keys go through that sort, once, into the connection's
+            // temporary search_page table. The index keeps no text (migration 0010): the snippets are cut from the page's
+            // stored text (Snippets).
             prepare = $"""
-                {SearchIndex.CreateSnippetSource}
+                {SearchIndex.CreateSearchPage}
                 DELETE FROM temp.search_page;
                 INSERT INTO temp.search_page (id, score, sort_key)
-                SELECT a.id, {ArticleSort.Relevance.KeySql} AS score, {sort.KeySql} AS sort_key FROM {from}
+                SELECT a.id, {(sort == ArticleSort.Relevance ? sort.KeySql : "NULL")} AS score, {sort.KeySql} AS sort_key FROM {from}
                 WHERE 1 = 1{filters}{keyset}
                 ORDER BY {sort.KeySql} {direction}, a.id {direction}
                 LIMIT @Fetch OFFSET @Offset;
-                DELETE FROM temp.snippet_text;
-                INSERT INTO temp.snippet_text (rowid, {SearchIndex.Columns})
-                SELECT id, {SearchIndex.Columns} FROM articles_search WHERE id IN (SELECT id FROM temp.search_page);
 
                 """;
             // CROSS JOIN: the page drives. SQLite has no statistics for the temporary table and would otherwise scan the articles.
             pageIds = "SELECT id FROM temp.search_page";
             page = $"""
-                SELECT {ArticleStore.Columns}, hits.score AS score, hits.sort_key AS sort_key,
-                    (SELECT snippet(snippet_text, -1, char({(int)MarkStart}), char({(int)MarkEnd}), '…', 24)
-                     FROM temp.snippet_text WHERE snippet_text MATCH @Search AND rowid = a.id) AS snippet
+                SELECT {ArticleStore.Columns}, hits.score AS score, hits.sort_key AS sort_key
                 FROM temp.search_page hits CROSS JOIN articles a ON a.id = hits.id
                 ORDER BY hits.sort_key {direction}, a.id {direction}
                 """;
@@ -149,6 +152,11 @@ internal sealed class ArticleListReader(CmsDatabase database)
         if (query.Paging.Count)
         {
             statements.Add($"SELECT COUNT(*) FROM {from} WHERE 1 = 1{filters}");
+        }
+
+        if (query.Search is not null)
+        {
+            statements.Add($"SELECT id, {SearchIndex.Columns} FROM articles_search WHERE id IN (SELECT id FROM temp.search_page)");
         }
 
         if (query.Includes.HasFlag(ArticleIncludes.Sections))
@@ -172,6 +180,7 @@ internal sealed class ArticleListReader(CmsDatabase database)
             CursorId = query.Paging.After?.Id,
             Fetch = query.Paging.FetchCount,
             query.Paging.Offset,
+            options.Value.Search.RankedMatches,
         };
 
         try
@@ -182,9 +191,9 @@ internal sealed class ArticleListReader(CmsDatabase database)
             await using var results = await connection.QueryMultipleAsync(new CommandDefinition(string.Join(";\n", statements), parameters, cancellationToken: cancellationToken));
             var rows = (await results.ReadAsync<ArticleRow>()).AsList();
             long? total = query.Paging.Count ? await results.ReadSingleAsync<long>() : null;
+            var snippets = query.Search is null ? new Dictionary<long, string>() : CutSnippets(query.Search, await results.ReadAsync());
             var sections = query.Includes.HasFlag(ArticleIncludes.Sections) ? (await results.ReadAsync<SectionRow>()).ToLookup(s => s.ArticleId) : Empty<SectionRow>();
             var quotes = query.Includes.HasFlag(ArticleIncludes.PullQuotes) ? (await results.ReadAsync<PullQuoteRow>()).ToLookup(q => q.ArticleId) : Empty<PullQuoteRow>();
-            var snippets = rows.Where(r => r.Snippet is not null).ToDictionary(r => r.Id, r => MarkUp(r.Snippet!));
             return new ArticleListResult(rows, total, sections, quotes, snippets);
         }
         catch (SqliteException exception) when (query.Search is not null && IsSearchSyntaxError(exception))
@@ -201,7 +210,18 @@ internal sealed class ArticleListReader(CmsDatabase database)
 
     private static ILookup<long, T> Empty<T>() => Array.Empty<T>().ToLookup(_ => 0L);
 
+    // Read as plain rows: the view's headings and bodies are expressions with no declared type, which Dapper would take for blobs.
+    private static Dictionary<long, string> CutSnippets(string search, IEnumerable<dynamic> texts)
+    {
+        var phrases = SearchTerms.Parse(search);
+        return texts.Cast<IDictionary<string, object?>>().ToDictionary(
+            t => (long)t["id"]!,
+            t => MarkUp(Snippets.Cut(phrases, [.. SearchIndex.ColumnNames.Select(c => t[c] as string ?? string.Empty)], MarkStart, MarkEnd)));
+    }
+
     /// <summary>Escapes the snippet for HTML, then turns the match markers into &lt;mark&gt; tags.</summary>
+    // Only what HTML gives meaning to is escaped: accented letters and curly quotes stay as they are.
     private static string MarkUp(string snippet) =>
-        WebUtility.HtmlEncode(snippet).Replace(MarkStart.ToString(), "<mark>", StringComparison.Ordinal).Replace(MarkEnd.ToString(), "</mark>", StringComparison.Ordinal);
+        snippet.Replace("&", "&amp;", StringComparison.Ordinal).Replace("<", "&lt;", StringComparison.Ordinal).Replace(">", "&gt;", StringComparison.Ordinal)
+            .Replace("\"", "&quot;", StringComparison.Ordinal).Replace("'", "&#39;", StringComparison.Ordinal).Replace(MarkStart.ToString(), "<mark>", StringComparison.Ordinal).Replace(MarkEnd.ToString(), "</mark>", StringComparison.Ordinal);
 }

@@ -24,9 +24,6 @@ internal sealed class ArticleRow
     /// <summary>Set on full-text search results: bm25 score (lower is better).</summary>
     public double? Score { get; init; }
 
-    /// <summary>Set on full-text search results: the matching passage, with private-use characters around matches.</summary>
-    public string? Snippet { get; init; }
-
     /// <summary>Set on list pages: the value of the list's sort key, carried by the next cursor.</summary>
     public object? SortKey { get; init; }
 

@@ -41,15 +41,12 @@ internal static class SearchIndex
         """;
 
     /// <summary>
-    /// A reading connection's page of hits, and its snippet source: their text, tokenized like the index. Created when
-    /// missing by every search, because changing a connection's temp_store (an import does) drops temporary tables.
+    /// A reading connection's page of hits. Created when missing by every search, because changing a connection's
+    /// temp_store (an import does) drops temporary tables.
     /// </summary>
-    public const string CreateSnippetSource = """
-        CREATE VIRTUAL TABLE IF NOT EXISTS temp.snippet_text USING fts5 (
-            title, standfirst, byline, headings, bodies, tokenize = 'unicode61 remove_diacritics 2'
-        );
-        CREATE TEMP TABLE IF NOT EXISTS search_page (id INTEGER PRIMARY KEY, score, sort_key);
-        """;
+    public const string CreateSearchPage = "CREATE TEMP TABLE IF NOT EXISTS search_page (id INTEGER PRIMARY KEY, score, sort_key);";
 
     public const string Columns = "title, standfirst, byline, headings, bodies";
+
+    public static readonly string[] ColumnNames = Columns.Split(", ");
 }

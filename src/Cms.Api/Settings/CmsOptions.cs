@@ -45,6 +45,18 @@ public sealed class CmsOptions
     public IdempotencySettings Idempotency { get; set; } = new();
 
     public DatabaseSettings Database { get; set; } = new();
+
+    public SearchSettings Search { get; set; } = new();
+}
+
+public sealed class SearchSettings
+{
+    /// <summary>
+    /// A search sorted by relevance ranks the most recently created matches, this many, rather than every match: its
+    /// cost stays the same however large the archive and however common the words. Date and title orders walk every match.
+    /// </summary>
+    [Range(100, 1_000_000, ErrorMessage = "Cms:Search:RankedMatches must be between 100 and 1000000.")]
+    public int RankedMatches { get; set; } = 500;
 }
 
 public sealed class DatabaseSettings
