@@ -5,7 +5,7 @@ namespace Cms.Api.Data;
 
 /// <summary>
 /// Applies the numbered <c>Data/Migrations/NNNN_name.sql</c> scripts in order, each in its own transaction,
-/// and records every applied one in <c>schema_migrations</c>.
+/// and records every applied one in <c>schema_migrations</c>. Refuses a database that a newer build has migrated further.
 /// </summary>
 public sealed class Migrator(CmsDatabase database, ILogger<Migrator> logger)
 {
@@ -18,6 +18,8 @@ public sealed class Migrator(CmsDatabase database, ILogger<Migrator> logger)
         """;
 
     private const string SelectApplied = "SELECT version FROM schema_migrations";
+
+    private const string SelectNewest = "SELECT version, name FROM schema_migrations ORDER BY version DESC LIMIT 1";
 
     private const string InsertApplied =
         "INSERT INTO schema_migrations (version, name, applied_at) VALUES (@Version, @Name, @AppliedAt)";
@@ -37,6 +39,16 @@ public sealed class Migrator(CmsDatabase database, ILogger<Migrator> logger)
         // WAL lets readers run while a writer commits; the setting is stored in the file, once is enough.
         await connection.ExecuteAsync("PRAGMA journal_mode = WAL");
         await connection.ExecuteAsync(CreateSchemaTable);
+
+        // A database migrated by a newer build (a deploy rolled back, an old node left running) has tables and rules
+        // this build does not know; writing to it could break what the newer build relies on, so it does not start.
+        var newest = await connection.QuerySingleOrDefaultAsync<(long Version, string Name)?>(SelectNewest);
+        if (newest is { } found && found.Version > All[^1].Version)
+        {
+            throw new InvalidOperationException(
+                $"The database was migrated by a newer version of the CMS (to migration {found.Name}); this version knows "
+                + $"migrations up to {All[^1].Name}. Run the newer version, or restore a backup taken before it migrated.");
+        }
 
         var applied = (await connection.QueryAsync<long>(SelectApplied)).ToHashSet();
         foreach (var migration in All.Where(m => !applied.Contains(m.Version)))

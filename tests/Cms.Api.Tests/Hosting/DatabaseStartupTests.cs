@@ -83,6 +83,27 @@ public sealed class DatabaseStartupTests
     }
 
     [Test]
+    public async Task A_database_migrated_by_a_newer_version_is_refused_at_start_and_left_unchanged()
+    {
+        var path = NewPath();
+        Start(path).CreateClient().Dispose();
+        factories[^1].Dispose();
+        await using (var connection = new SqliteConnection($"Data Source={path};Pooling=False"))
+        {
+            await connection.OpenAsync();
+            await using var command = connection.CreateCommand();
+            command.CommandText = "INSERT INTO schema_migrations (version, name, applied_at) VALUES (9001, '9001_from_the_future', '2030-01-01T00:00:00.000Z')";
+            await command.ExecuteNonQueryAsync();
+        }
+
+        var exception = Assert.Catch(() => Start(path).CreateClient());
+
+        Assert.That(exception!.ToString(), Does.Contain("migrated by a newer version of the CMS (to migration 9001_from_the_future)")
+            .And.Contain($"up to {Cms.Api.Data.Migrator.All[^1].Name}"));
+        Assert.That(await Scalar<long>(path, "SELECT COUNT(*) FROM schema_migrations"), Is.EqualTo(Cms.Api.Data.Migrator.All.Count + 1));
+    }
+
+    [Test]
     public async Task A_restart_keeps_the_data_and_applies_no_migration_twice()
     {
         var path = NewPath();
