@@ -26,15 +26,19 @@ public sealed class ResponseCache
 
     private readonly ConcurrentDictionary<string, Entry> entries = new(StringComparer.Ordinal);
 
+    // Reads take no lock. Storing, evicting and invalidating take this one, so that the entries, the surrogate index
+    // and the byte count always agree: those happen on misses and writes, and each holds it for a few dictionary steps.
+    private readonly Lock writing = new();
+
     // CLOCK (second chance), an approximation of least-recently-used that costs a hit one field write: entries queue in
     // the order they were stored; past the budget, the oldest is evicted unless it was read since it last came round,
     // in which case it goes to the back. Under a Zipf load the hot pages stay, and the long tail cycles through.
-    private readonly ConcurrentQueue<string> clock = new();
-    private readonly Lock evicting = new();
+    private readonly Queue<string> clock = new();
     private long bytes;
 
-    // Surrogate key → the cache keys of the responses that carry it.
-    private readonly ConcurrentDictionary<string, ConcurrentDictionary<string, byte>> bySurrogateKey = new(StringComparer.Ordinal);
+    // Surrogate key → the cache keys of the responses that carry it; a key no cached response carries is dropped, so
+    // the index is as large as the cache, not as the set of everything ever cached.
+    private readonly Dictionary<string, HashSet<string>> bySurrogateKey = new(StringComparer.Ordinal);
     private long generation;
 
     public bool Enabled { get; }
@@ -44,12 +48,27 @@ public sealed class ResponseCache
 
     public int Count => entries.Count;
 
+    /// <summary>How many surrogate keys the cached responses carry between them.</summary>
+    internal int IndexedSurrogateKeys
+    {
+        get
+        {
+            lock (writing)
+            {
+                return bySurrogateKey.Count;
+            }
+        }
+    }
+
     public void InvalidateAll()
     {
-        Interlocked.Increment(ref generation);
-        foreach (var (key, entry) in entries)
+        lock (writing)
         {
-            Remove(key, entry);
+            Interlocked.Increment(ref generation);
+            entries.Clear();
+            bySurrogateKey.Clear();
+            clock.Clear();
+            Interlocked.Exchange(ref bytes, 0);
         }
     }
 
@@ -67,17 +86,20 @@ public sealed class ResponseCache
             return;
         }
 
-        // Bumped first: a response being made right now may predate the write, so it must not be stored.
-        Interlocked.Increment(ref generation);
-        foreach (var surrogateKey in surrogateKeys)
+        lock (writing)
         {
-            if (bySurrogateKey.TryRemove(surrogateKey, out var keys))
+            // A response being made right now may predate the write: the new generation keeps it from being stored.
+            Interlocked.Increment(ref generation);
+            foreach (var surrogateKey in surrogateKeys)
             {
-                foreach (var key in keys.Keys)
+                if (bySurrogateKey.Remove(surrogateKey, out var keys))
                 {
-                    if (entries.TryGetValue(key, out var entry))
+                    foreach (var key in keys)
                     {
-                        Remove(key, entry);
+                        if (entries.TryGetValue(key, out var entry))
+                        {
+                            Remove(key, entry);
+                        }
                     }
                 }
             }
@@ -93,35 +115,36 @@ public sealed class ResponseCache
 
     internal void Store(string key, long generationAtStart, Entry entry)
     {
-        if (!Enabled || Generation != generationAtStart)
+        if (!Enabled)
         {
-            return; // a write committed while this response was being made: it may already be stale
+            return;
         }
 
-        // Indexed before it is visible, so an eviction by surrogate key can never miss it.
-        foreach (var surrogateKey in entry.SurrogateKeys)
+        lock (writing)
         {
-            bySurrogateKey.GetOrAdd(surrogateKey, _ => new ConcurrentDictionary<string, byte>(StringComparer.Ordinal))[key] = 0;
-        }
+            if (Generation != generationAtStart)
+            {
+                return; // a write committed while this response was being made: it may already be stale
+            }
 
-        if (entries.TryGetValue(key, out var replaced))
-        {
-            Remove(key, replaced);
-        }
+            if (entries.TryGetValue(key, out var replaced))
+            {
+                Remove(key, replaced);
+            }
 
-        entries[key] = entry;
-        Interlocked.Add(ref bytes, entry.Size);
-        clock.Enqueue(key);
+            foreach (var surrogateKey in entry.SurrogateKeys)
+            {
+                if (!bySurrogateKey.TryGetValue(surrogateKey, out var keys))
+                {
+                    bySurrogateKey[surrogateKey] = keys = new HashSet<string>(StringComparer.Ordinal);
+                }
 
-        // Checked again once visible: a write that committed between the check above and now bumped the generation,
-        // and its eviction may have run before this entry was there to evict. Removed only if it is still this entry.
-        if (Generation != generationAtStart)
-        {
-            Remove(key, entry);
-        }
+                keys.Add(key);
+            }
 
-        if (Bytes > MaxBytes || clock.Count > 2 * entries.Count + 1024)
-        {
+            entries[key] = entry;
+            Interlocked.Add(ref bytes, entry.Size);
+            clock.Enqueue(key);
             EvictOverBudget();
         }
     }
@@ -139,40 +162,37 @@ public sealed class ResponseCache
 
     private void EvictOverBudget()
     {
-        lock (evicting)
+        // The queue names each stored entry at least once, and keys of entries since evicted or replaced: those are
+        // dropped as they come round, and all at once when they outnumber the live ones.
+        if (clock.Count > 2 * entries.Count + 1024)
         {
-            // The queue names each stored entry at least once, and keys of entries since evicted or replaced: those are
-            // dropped as they come round, and all at once when they outnumber the live ones.
-            if (clock.Count > 2 * entries.Count + 1024)
+            clock.Clear();
+            foreach (var key in entries.Keys)
             {
-                clock.Clear();
-                foreach (var key in entries.Keys)
-                {
-                    clock.Enqueue(key);
-                }
+                clock.Enqueue(key);
+            }
+        }
+
+        while (Bytes > MaxBytes && clock.TryDequeue(out var key))
+        {
+            if (!entries.TryGetValue(key, out var entry))
+            {
+                continue;
             }
 
-            while (Bytes > MaxBytes && clock.TryDequeue(out var key))
+            if (entry.Read)
             {
-                if (!entries.TryGetValue(key, out var entry))
-                {
-                    continue;
-                }
-
-                if (entry.Read)
-                {
-                    entry.Read = false;
-                    clock.Enqueue(key);
-                }
-                else
-                {
-                    Remove(key, entry);
-                }
+                entry.Read = false;
+                clock.Enqueue(key);
+            }
+            else
+            {
+                Remove(key, entry);
             }
         }
     }
 
-    /// <summary>Removes the entry if it is still the one stored under the key, with its surrogate keys' references to it.</summary>
+    /// <summary>Removes the entry stored under the key, with its surrogate keys' references to it. Called holding <see cref="writing"/>.</summary>
     private void Remove(string key, Entry entry)
     {
         if (!entries.TryRemove(new KeyValuePair<string, Entry>(key, entry)))
@@ -183,9 +203,9 @@ public sealed class ResponseCache
         Interlocked.Add(ref bytes, -entry.Size);
         foreach (var surrogateKey in entry.SurrogateKeys)
         {
-            if (bySurrogateKey.TryGetValue(surrogateKey, out var keys))
+            if (bySurrogateKey.TryGetValue(surrogateKey, out var keys) && keys.Remove(key) && keys.Count == 0)
             {
-                keys.TryRemove(key, out _);
+                bySurrogateKey.Remove(surrogateKey);
             }
         }
     }

@@ -50,6 +50,7 @@ public sealed class CacheBudgetTests : ApiTest
         {
             Assert.That(Cache.Bytes, Is.LessThanOrEqualTo(1024 * 1024), "within the budget");
             Assert.That(Cache.Count, Is.InRange(2, 10), "as many pages as fit");
+            Assert.That(Cache.IndexedSurrogateKeys, Is.LessThanOrEqualTo(3 * Cache.Count), "only the evicted pages' article and section keys left the index");
             Assert.That(hotFromDatabase, Is.Zero, "the page read after every other stays in memory");
             Assert.That(coldServedFromMemory, Is.Zero, "the oldest of the once-read pages have gone");
         });
