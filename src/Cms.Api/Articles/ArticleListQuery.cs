@@ -67,10 +67,6 @@ internal sealed class SearchSyntaxException(string message) : Exception(message)
 /// </summary>
 internal sealed class ArticleListReader(CmsDatabase database, IOptions<CmsOptions> options)
 {
-    // Private-use characters mark matches inside snippet(); the text is HTML-escaped before they become <mark>.
-    private const char MarkStart = '\uE000';
-    private const char MarkEnd = '\uE001';
-
     public async Task<ArticleListResult> ReadAsync(ArticleListQuery query, CancellationToken cancellationToken)
     {
         var filters = new StringBuilder();
@@ -216,12 +212,6 @@ internal sealed class ArticleListReader(CmsDatabase database, IOptions<CmsOption
         var phrases = SearchTerms.Parse(search);
         return texts.Cast<IDictionary<string, object?>>().ToDictionary(
             t => (long)t["id"]!,
-            t => MarkUp(Snippets.Cut(phrases, [.. SearchIndex.ColumnNames.Select(c => t[c] as string ?? string.Empty)], MarkStart, MarkEnd)));
+            t => Snippets.Cut(phrases, [.. SearchIndex.ColumnNames.Select(c => t[c] as string ?? string.Empty)]));
     }
-
-    /// <summary>Escapes the snippet for HTML, then turns the match markers into &lt;mark&gt; tags.</summary>
-    // Only what HTML gives meaning to is escaped: accented letters and curly quotes stay as they are.
-    private static string MarkUp(string snippet) =>
-        snippet.Replace("&", "&amp;", StringComparison.Ordinal).Replace("<", "&lt;", StringComparison.Ordinal).Replace(">", "&gt;", StringComparison.Ordinal)
-            .Replace("\"", "&quot;", StringComparison.Ordinal).Replace("'", "&#39;", StringComparison.Ordinal).Replace(MarkStart.ToString(), "<mark>", StringComparison.Ordinal).Replace(MarkEnd.ToString(), "</mark>", StringComparison.Ordinal);
 }

@@ -120,24 +120,9 @@ internal static class SearchTerms
     public static List<(int Start, int End)> Tokenize(string text)
     {
         var tokens = new List<(int, int)>();
-        var i = 0;
-        while (i < text.Length)
+        for (var at = 0; NextToken(text, at, out var start, out var end); at = end)
         {
-            while (i < text.Length && !IsTokenChar(text[i]))
-            {
-                i++;
-            }
-
-            var start = i;
-            while (i < text.Length && IsTokenChar(text[i]))
-            {
-                i++;
-            }
-
-            if (i > start)
-            {
-                tokens.Add((start, i));
-            }
+            tokens.Add((start, end));
         }
 
         return tokens;

@@ -19,8 +19,11 @@ internal static class Snippets
     /// <summary>A phrase found: its first character and the end of its last token.</summary>
     private readonly record struct Hit(int Start, int End, int Phrase);
 
-    /// <summary>The snippet of <paramref name="columns"/> (title, standfirst, byline, headings, bodies) with matches between the marks.</summary>
-    public static string Cut(IReadOnlyList<SearchPhrase> phrases, IReadOnlyList<string> columns, char open, char close)
+    /// <summary>
+    /// The snippet of <paramref name="columns"/> (title, standfirst, byline, headings, bodies) as HTML: the text escaped
+    /// (only what HTML gives meaning to: accented letters and curly quotes stay as they are), matches in &lt;mark&gt;.
+    /// </summary>
+    public static string Cut(IReadOnlyList<SearchPhrase> phrases, IReadOnlyList<string> columns)
     {
         var found = columns.Select(text => FindExact(phrases, text)).ToArray();
         if (found.All(hits => hits.Count == 0))
@@ -62,7 +65,7 @@ internal static class Snippets
             }
         }
 
-        return Render(columns[best.Column], found[best.Column], best.Start, open, close);
+        return Render(columns[best.Column], found[best.Column], best.Start);
     }
 
     /// <summary>Every place a phrase occurs with its letters as the query has them (ignoring case), in text order.</summary>
@@ -210,11 +213,11 @@ internal static class Snippets
         }
     }
 
-    private static string Render(string text, List<Hit> hits, int from, char open, char close)
+    private static string Render(string text, List<Hit> hits, int from)
     {
         if (!SearchTerms.NextToken(text, 0, out _, out _))
         {
-            return text;
+            return Escaped(new StringBuilder(), text, 0, text.Length).ToString();
         }
 
         var (end, _, toLast) = Window(text, from);
@@ -237,13 +240,31 @@ internal static class Snippets
 
         foreach (var (start, stop) in marks)
         {
-            snippet.Append(text, offset, start - offset).Append(open).Append(text, start, stop - start).Append(close);
+            Escaped(Escaped(snippet, text, offset, start - offset).Append("<mark>"), text, start, stop - start).Append("</mark>");
             offset = stop;
         }
 
         var last = toLast ? text.Length : end;
-        snippet.Append(text, offset, last - offset);
+        Escaped(snippet, text, offset, last - offset);
         return toLast ? snippet.ToString() : snippet.Append(Ellipsis).ToString();
+    }
+
+    private static StringBuilder Escaped(StringBuilder html, string text, int start, int length)
+    {
+        foreach (var c in text.AsSpan(start, length))
+        {
+            _ = c switch
+            {
+                '&' => html.Append("&amp;"),
+                '<' => html.Append("&lt;"),
+                '>' => html.Append("&gt;"),
+                '"' => html.Append("&quot;"),
+                '\'' => html.Append("&#39;"),
+                _ => html.Append(c),
+            };
+        }
+
+        return html;
     }
 
     /// <summary>The window of up to <see cref="Tokens"/> tokens from the token at <paramref name="from"/>: where it ends, how many it holds, and whether it reaches the column's last token.</summary>
