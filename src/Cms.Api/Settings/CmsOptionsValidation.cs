@@ -32,7 +32,12 @@ public static class CmsOptionsValidation
     public static List<string> Problems(CmsOptions options)
     {
         var problems = new List<string>();
-        foreach (var target in new object[] { options, options.Comments, options.Caching, options.Cors, options.Benchmark, options.Idempotency, options.Database })
+        // The options and each of their sections (every property holding a settings class), so that a section added
+        // later is checked without being listed here.
+        var sections = typeof(CmsOptions).GetProperties(BindingFlags.Public | BindingFlags.Instance)
+            .Where(p => p.PropertyType.IsClass && p.PropertyType != typeof(string) && !p.PropertyType.IsArray)
+            .Select(p => p.GetValue(options)!);
+        foreach (var target in sections.Prepend(options))
         {
             var results = new List<ValidationResult>();
             System.ComponentModel.DataAnnotations.Validator.TryValidateObject(target, new ValidationContext(target), results, validateAllProperties: true);

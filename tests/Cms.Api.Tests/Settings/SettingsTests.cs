@@ -55,6 +55,8 @@ public sealed class SettingsTests
     [TestCase("Cms:Comments:RateLimitPerMinute", "-5")]
     [TestCase("Cms:SchedulerPollInterval", "00:00:00")]
     [TestCase("Cms:Caching:PublicCacheControl", " ")]
+    [TestCase("Cms:Caching:MaxMegabytes", "0")]
+    [TestCase("Cms:Search:RankedMatches", "5")]
     public void A_value_out_of_range_is_refused(string key, string value)
     {
         Assert.That(StartFailure((key, value)), Does.Contain(key));
