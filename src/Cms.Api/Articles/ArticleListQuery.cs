@@ -67,6 +67,11 @@ internal sealed class SearchSyntaxException(string message) : Exception(message)
 /// </summary>
 internal sealed class ArticleListReader(CmsDatabase database, IOptions<CmsOptions> options)
 {
+    // SQLite runs a query on the calling thread. Searches let in all at once share the cores, so each takes as long as
+    // all of them together (a long one longest) and holds a thread meanwhile; taken in turn, first come first served, one
+    // per core, each takes its own time after its wait, and the other requests keep the threads they need.
+    private readonly SemaphoreSlim searchTurns = new(Environment.ProcessorCount);
+
     public async Task<ArticleListResult> ReadAsync(ArticleListQuery query, CancellationToken cancellationToken)
     {
         var filters = new StringBuilder();
@@ -179,6 +184,12 @@ internal sealed class ArticleListReader(CmsDatabase database, IOptions<CmsOption
             options.Value.Search.RankedMatches,
         };
 
+        var turn = query.Search is null ? null : searchTurns;
+        if (turn is not null)
+        {
+            await turn.WaitAsync(cancellationToken);
+        }
+
         try
         {
             await using var connection = query.Search is null
@@ -195,6 +206,10 @@ internal sealed class ArticleListReader(CmsDatabase database, IOptions<CmsOption
         catch (SqliteException exception) when (query.Search is not null && IsSearchSyntaxError(exception))
         {
             throw new SearchSyntaxException(exception.Message.Replace("SQLite Error 1: ", string.Empty, StringComparison.Ordinal).Trim('\'', '.', ' '));
+        }
+        finally
+        {
+            turn?.Release();
         }
     }
 
