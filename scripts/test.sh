@@ -6,6 +6,19 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 results="$(mktemp -d)"
 trap 'rm -rf "$results"' EXIT
 
+# The PostgreSQL engine's tests run against a throwaway cluster started here (unless CMS_TEST_POSTGRES already names a
+# server). Without PostgreSQL 15 installed they are skipped, and this says so; installed but failing to start, it fails.
+if [ -z "${CMS_TEST_POSTGRES:-}" ]; then
+  if [ -x /usr/lib/postgresql/15/bin/initdb ]; then
+    CMS_TEST_POSTGRES="$("$root/scripts/postgres.sh" start "$results/postgres" --fast)" \
+      || { echo "PostgreSQL is installed but did not start (see above)."; exit 1; }
+    export CMS_TEST_POSTGRES
+    trap '"$root/scripts/postgres.sh" stop "$results/postgres"; rm -rf "$results"' EXIT
+  else
+    echo "PostgreSQL 15 is not installed (apt-get install postgresql-15): the PostgreSQL tests will be skipped."
+  fi
+fi
+
 dotnet test "$root/Cms.sln" --logger "trx;LogFileName=results.trx" --results-directory "$results" "$@"
 status=$?
 

@@ -77,7 +77,7 @@ public sealed class DatabaseStartupTests
             Assert.That(health.StatusCode, Is.EqualTo(HttpStatusCode.OK));
             Assert.That(await Scalar<string>(path, "PRAGMA journal_mode"), Is.EqualTo("wal"));
             Assert.That(await Scalar<long>(path, "PRAGMA page_size"), Is.EqualTo(8192));
-            Assert.That(await Scalar<long>(path, "SELECT COUNT(*) FROM schema_migrations"), Is.EqualTo(Cms.Api.Data.Migrator.All.Count));
+            Assert.That(await Scalar<long>(path, "SELECT COUNT(*) FROM schema_migrations"), Is.EqualTo(Cms.Api.Data.MigrationSet.Sqlite.All.Count));
             Assert.That(await Scalar<string>(path, "SELECT name FROM schema_migrations WHERE version = 1"), Is.EqualTo("0001_initial"));
         });
     }
@@ -99,8 +99,8 @@ public sealed class DatabaseStartupTests
         var exception = Assert.Catch(() => Start(path).CreateClient());
 
         Assert.That(exception!.ToString(), Does.Contain("migrated by a newer version of the CMS (to migration 9001_from_the_future)")
-            .And.Contain($"up to {Cms.Api.Data.Migrator.All[^1].Name}"));
-        Assert.That(await Scalar<long>(path, "SELECT COUNT(*) FROM schema_migrations"), Is.EqualTo(Cms.Api.Data.Migrator.All.Count + 1));
+            .And.Contain($"up to {Cms.Api.Data.MigrationSet.Sqlite.All[^1].Name}"));
+        Assert.That(await Scalar<long>(path, "SELECT COUNT(*) FROM schema_migrations"), Is.EqualTo(Cms.Api.Data.MigrationSet.Sqlite.All.Count + 1));
     }
 
     [Test]
@@ -115,7 +115,7 @@ public sealed class DatabaseStartupTests
         var list = JsonNode.Parse(await second.Editor().GetStringAsync("/api/v1/articles"))!;
 
         Assert.That(list["items"]!.AsArray().Select(a => (string?)a!["title"]), Is.EqualTo(new[] { "Survives" }));
-        Assert.That(await Scalar<long>(path, "SELECT COUNT(*) FROM schema_migrations"), Is.EqualTo(Cms.Api.Data.Migrator.All.Count));
+        Assert.That(await Scalar<long>(path, "SELECT COUNT(*) FROM schema_migrations"), Is.EqualTo(Cms.Api.Data.MigrationSet.Sqlite.All.Count));
     }
 
     [Test]
@@ -127,7 +127,7 @@ public sealed class DatabaseStartupTests
             await connection.OpenAsync();
             await using var command = connection.CreateCommand();
             command.CommandText = "CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL);";
-            foreach (var migration in Cms.Api.Data.Migrator.All.Where(m => m.Version < 10))
+            foreach (var migration in Cms.Api.Data.MigrationSet.Sqlite.All.Where(m => m.Version < 10))
             {
                 command.CommandText += migration.Sql + $";INSERT INTO schema_migrations VALUES ({migration.Version}, '{migration.Name}', '2026-01-01T00:00:00.000Z');";
             }
