@@ -61,7 +61,7 @@ public sealed class CmsFactory : WebApplicationFactory<Program>
         builder.ConfigureTestServices(services =>
         {
             services.AddSingleton<TimeProvider>(Clock);
-            services.AddSingleton<CmsDatabase>(provider => new CountingDatabase(
+            services.AddSingleton<SqliteDatabase>(provider => new CountingDatabase(
                 provider.GetRequiredService<IConfiguration>().GetConnectionString("Cms")!,
                 provider.GetRequiredService<IOptions<CmsOptions>>().Value.Database.WalLimitMegabytes * 1024L * 1024));
             services.AddSingleton<IStartupFilter, TestClientAddress>();

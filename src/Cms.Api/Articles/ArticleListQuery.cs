@@ -194,7 +194,9 @@ internal sealed class ArticleListReader(CmsDatabase database, IOptions<CmsOption
         {
             await using var connection = query.Search is null
                 ? await database.OpenAsync(cancellationToken)
-                : await database.OpenSearchReaderAsync(cancellationToken);
+                : database is SqliteDatabase sqlite
+                    ? await sqlite.OpenSearchReaderAsync(cancellationToken)
+                    : throw new NotSupportedException("Full-text search runs on SQLite only, so far.");
             await using var results = await connection.QueryMultipleAsync(new CommandDefinition(string.Join(";\n", statements), parameters, cancellationToken: cancellationToken));
             var rows = (await results.ReadAsync<ArticleRow>()).AsList();
             long? total = query.Paging.Count ? await results.ReadSingleAsync<long>() : null;

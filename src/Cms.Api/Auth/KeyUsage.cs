@@ -38,7 +38,7 @@ public sealed class KeyUsage(CmsDatabase database, TimeProvider clock)
 
             await connection.ExecuteAsync(Update, new { Id = id, Now = now });
         }
-        catch (Microsoft.Data.Sqlite.SqliteException)
+        catch (System.Data.Common.DbException)
         {
             // Best effort: a busy database only delays lastUsedAt to a later request; the request itself goes on.
             lastWritten.TryRemove(id, out _);

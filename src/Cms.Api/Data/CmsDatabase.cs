@@ -1,56 +1,16 @@
-using System.Data;
-using Microsoft.Data.Sqlite;
+using System.Data.Common;
 
 namespace Cms.Api.Data;
 
-/// <summary>Opens connections to the CMS's SQLite database with the settings every connection needs.</summary>
-public class CmsDatabase
+/// <summary>
+/// The CMS's database, whichever engine holds it (<see cref="SqliteDatabase"/>, the default, or
+/// <see cref="Postgres.PostgresDatabase"/>): connections for reads, and for writes one writer at a time. Stores see only
+/// this; what differs between the engines stays in their classes.
+/// </summary>
+public abstract class CmsDatabase
 {
-    // Once per process, before SQLite's first use. Multi-thread mode: no mutex taken on every call, because here a
-    // connection is only ever used by one thread at a time (as Microsoft.Data.Sqlite requires anyway). No memory
-    // statistics: they take a global mutex on every allocation, and nothing here reads them. Both cost an import
-    // CPU for nothing. If something opened a connection first, SQLite answers MISUSE and keeps its
-    // defaults, which are correct, only slower.
-    static CmsDatabase()
-    {
-        SQLitePCL.Batteries_V2.Init();
-        SQLitePCL.raw.sqlite3_config(SQLitePCL.raw.SQLITE_CONFIG_MULTITHREAD);
-        SQLitePCL.raw.sqlite3_config(SQLitePCL.raw.SQLITE_CONFIG_MEMSTATUS, 0);
-    }
-
-    /// <summary>The log's size limit unless configured (Cms:Database:WalLimitMegabytes).</summary>
-    public const long DefaultWalLimitBytes = 64L * 1024 * 1024;
-
-    public CmsDatabase(string connectionString, long walLimitBytes = DefaultWalLimitBytes)
-    {
-        this.walLimitBytes = walLimitBytes;
-        var builder = new SqliteConnectionStringBuilder(connectionString)
-        {
-            // Cascades (article → sections, pull-quotes, comments) rely on foreign keys being enforced.
-            ForeignKeys = true,
-            Pooling = true,
-        };
-        // A writer waits up to 'Default Timeout' seconds (30 unless the connection string says otherwise) for the lock.
-        ConnectionString = builder.ToString();
-        // Pools are kept per connection string: naming the cache mode SQLite uses anyway makes the readers' pool a separate one.
-        readerConnectionString = new SqliteConnectionStringBuilder(ConnectionString) { Cache = SqliteCacheMode.Private }.ToString();
-        DataSource = builder.DataSource;
-        SearchPath = builder.DataSource + "-search";
-        writeTimeout = builder.DefaultTimeout > 0 ? TimeSpan.FromSeconds(builder.DefaultTimeout) : Timeout.InfiniteTimeSpan;
-    }
-
-    // SQLite allows one writer at a time. Writers of this process queue here, in order and without polling,
-    // instead of meeting SQLite's lock, where Microsoft.Data.Sqlite retries a busy statement by sleeping 150 ms:
-    // under concurrent writes that sleep, not the work, set the latency.
-    private readonly SemaphoreSlim writeTurn = new(1, 1);
-    private readonly TimeSpan writeTimeout;
-    private readonly string readerConnectionString;
-    private readonly long walLimitBytes;
-
-    // Pooled connections keep their settings: each writer is set up once.
-    private readonly System.Runtime.CompilerServices.ConditionalWeakTable<SQLitePCL.sqlite3, object> limitedWriters = [];
-
-    public string ConnectionString { get; }
+    private readonly Lock registering = new();
+    private volatile Func<WriteTransaction, Task>[] beforeCommit = [];
 
     /// <summary>
     /// Raised the moment a write commits, with the public views it changed (surrogate keys; "*" for all), before the write
@@ -60,8 +20,6 @@ public class CmsDatabase
 
     internal void Announce(IReadOnlyCollection<string> changed) => ChangesCommitted?.Invoke(changed);
 
-    private volatile Func<WriteTransaction, Task>[] beforeCommit = [];
-
     /// <summary>
     /// Adds work every write does last, inside its transaction: data derived from what the write changed (a rendered page)
     /// is brought up to date in the same commit. It must not fail the write for its own faults: it logs them and leaves
@@ -69,7 +27,7 @@ public class CmsDatabase
     /// </summary>
     internal void BeforeEveryCommit(Func<WriteTransaction, Task> work)
     {
-        lock (writeTurn)
+        lock (registering)
         {
             beforeCommit = [.. beforeCommit, work];
         }
@@ -77,103 +35,27 @@ public class CmsDatabase
 
     internal IReadOnlyList<Func<WriteTransaction, Task>> BeforeCommit => beforeCommit;
 
-    public string DataSource { get; }
-
-    /// <summary>The full-text index's own file, beside the database (cms.db-search for cms.db): see Search/SearchIndexer.cs.</summary>
-    public string SearchPath { get; }
-
-    public Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken = default) => OpenAsync(ConnectionString, cancellationToken);
+    /// <summary>A pooled connection for reads.</summary>
+    public abstract Task<DbConnection> OpenAsync(CancellationToken cancellationToken = default);
 
     /// <summary>
-    /// Opens a connection for reading only, from a pool of its own: what is attached to these (the search index's file)
-    /// never reaches a writer, whose BEGIN IMMEDIATE would lock every attached file, the index's among them. (Not opened
-    /// read-only: a read-only connection closing last would leave the WAL for the next start to read back.)
+    /// A connection for a write, once it is this writer's turn: it waits as long as a busy database is waited for, then
+    /// fails as the engine reports a busy database (answered 503).
     /// </summary>
-    public Task<SqliteConnection> OpenReaderAsync(CancellationToken cancellationToken = default) => OpenAsync(readerConnectionString, cancellationToken);
-
-    private async Task<SqliteConnection> OpenAsync(string connectionString, CancellationToken cancellationToken)
-    {
-        var connection = CreateConnection(connectionString);
-        try
-        {
-            await connection.OpenAsync(cancellationToken);
-            return connection;
-        }
-        catch
-        {
-            await connection.DisposeAsync();
-            throw;
-        }
-    }
-
-    /// <summary>A new, unopened connection (pooled by its connection string).</summary>
-    protected virtual SqliteConnection CreateConnection(string connectionString) => new(connectionString);
-
-    /// <summary>
-    /// Opens a connection for a write: it waits for this process's write turn (as long as a busy SQLite lock would
-    /// be waited for, then fails as SQLITE_BUSY, which the API answers with 503) and holds it until disposed.
-    /// Another process (the `keys create` command) still meets SQLite's own lock.
-    /// </summary>
-    public async Task<SqliteConnection> OpenWriterAsync(CancellationToken cancellationToken = default) =>
-        await TryOpenWriterAsync(writeTimeout, cancellationToken)
-        ?? throw new SqliteException("database is locked: other writes of this process held it for the whole timeout", SqliteBusy);
+    public abstract Task<DbConnection> OpenWriterAsync(CancellationToken cancellationToken = default);
 
     /// <summary>Like <see cref="OpenWriterAsync"/>, but gives up (null) after <paramref name="wait"/>.</summary>
-    public async Task<SqliteConnection?> TryOpenWriterAsync(TimeSpan wait, CancellationToken cancellationToken = default)
-    {
-        if (!await writeTurn.WaitAsync(wait, cancellationToken))
-        {
-            return null;
-        }
+    public abstract Task<DbConnection?> TryOpenWriterAsync(TimeSpan wait, CancellationToken cancellationToken = default);
 
-        try
-        {
-            var connection = await OpenAsync(cancellationToken);
-            if (!limitedWriters.TryGetValue(connection.Handle!, out _))
-            {
-                // When a checkpointed log starts over, it is cut back to this size instead of staying as large as it grew.
-                await using var limit = connection.CreateCommand();
-                limit.CommandText = $"PRAGMA journal_size_limit = {walLimitBytes}";
-                await limit.ExecuteNonQueryAsync(cancellationToken);
-                limitedWriters.AddOrUpdate(connection.Handle!, this);
-            }
-
-            var released = 0;
-            connection.Disposed += (_, _) =>
-            {
-                if (Interlocked.Exchange(ref released, 1) == 0)
-                {
-                    writeTurn.Release();
-                }
-            };
-            return connection;
-        }
-        catch
-        {
-            writeTurn.Release();
-            throw;
-        }
-    }
-
-    private const int SqliteBusy = 5;
+    /// <summary>Begins a write's transaction on a writer's connection: the write sees and changes the database alone.</summary>
+    internal abstract Task<DbTransaction> BeginWriteAsync(DbConnection connection, CancellationToken cancellationToken);
 
     /// <summary>
-    /// Writes a consistent copy of the database to <paramref name="destination"/> (a new file) while others read and write:
-    /// VACUUM INTO reads one snapshot, so the copy holds every write committed before it began and none after.
+    /// Whether this failure is the database being busy or out of reach for now (a long write holds it, the server
+    /// restarts): answered 503 with Retry-After, never 500.
     /// </summary>
-    public async Task BackupAsync(string destination, CancellationToken cancellationToken)
-    {
-        await using var connection = await OpenAsync(cancellationToken);
-        await using var command = connection.CreateCommand();
-        command.CommandText = "VACUUM INTO @Destination";
-        command.Parameters.AddWithValue("@Destination", destination);
-        await command.ExecuteNonQueryAsync(cancellationToken);
-    }
+    public abstract bool IsUnavailable(Exception exception);
 
-    /// <summary>
-    /// Starts a write transaction that takes SQLite's write lock up front (BEGIN IMMEDIATE), so two writers
-    /// never both read, then collide on upgrade with SQLITE_BUSY mid-change.
-    /// </summary>
-    public static SqliteTransaction BeginWrite(SqliteConnection connection) =>
-        connection.BeginTransaction(IsolationLevel.Serializable, deferred: false);
+    /// <summary>The engine and where its data is, for the start-up log (never a password).</summary>
+    public abstract string Describe();
 }

@@ -7,7 +7,7 @@ namespace Cms.Api.Data;
 /// records every applied one in <c>schema_migrations</c>. Refuses a database that a newer build has migrated further.
 /// One process migrates its file: it holds the write turn, and SQLite's own lock keeps out any other.
 /// </summary>
-public sealed class Migrator(CmsDatabase database, ILogger<Migrator> logger)
+public sealed class Migrator(SqliteDatabase database, ILogger<Migrator> logger) : IDatabaseMigrator
 {
     private const string CreateSchemaTable = """
         CREATE TABLE IF NOT EXISTS schema_migrations (
@@ -19,7 +19,7 @@ public sealed class Migrator(CmsDatabase database, ILogger<Migrator> logger)
 
     public async Task MigrateAsync(CancellationToken cancellationToken)
     {
-        await using var connection = await database.OpenWriterAsync(cancellationToken);
+        await using var connection = (Microsoft.Data.Sqlite.SqliteConnection)await database.OpenWriterAsync(cancellationToken);
 
         // A new database gets 8 KB pages instead of SQLite's 4 KB: a section of a few hundred characters wastes less of a
         // page, so imports write fewer bytes and commit sooner.
@@ -40,7 +40,7 @@ public sealed class Migrator(CmsDatabase database, ILogger<Migrator> logger)
         var applied = (await connection.QueryAsync<long>(MigrationSet.SelectApplied)).ToHashSet();
         foreach (var migration in MigrationSet.Sqlite.All.Where(m => !applied.Contains(m.Version)))
         {
-            await using var transaction = CmsDatabase.BeginWrite(connection);
+            await using var transaction = SqliteDatabase.BeginWrite(connection);
             await connection.ExecuteAsync(migration.Sql, transaction: transaction);
             await connection.ExecuteAsync(
                 MigrationSet.InsertApplied,

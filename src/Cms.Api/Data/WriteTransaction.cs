@@ -1,5 +1,5 @@
 using Dapper;
-using Microsoft.Data.Sqlite;
+using System.Data.Common;
 
 namespace Cms.Api.Data;
 
@@ -21,7 +21,7 @@ internal sealed class WriteTransaction : IAsyncDisposable
     private bool deferred;
     private bool committed;
 
-    private WriteTransaction(CmsDatabase database, SqliteConnection connection, SqliteTransaction transaction, CancellationToken cancellationToken)
+    private WriteTransaction(CmsDatabase database, DbConnection connection, DbTransaction transaction, CancellationToken cancellationToken)
     {
         this.database = database;
         Connection = connection;
@@ -29,9 +29,9 @@ internal sealed class WriteTransaction : IAsyncDisposable
         CancellationToken = cancellationToken;
     }
 
-    public SqliteConnection Connection { get; }
+    public DbConnection Connection { get; }
 
-    public SqliteTransaction Transaction { get; }
+    public DbTransaction Transaction { get; }
 
     public CancellationToken CancellationToken { get; }
 
@@ -40,14 +40,14 @@ internal sealed class WriteTransaction : IAsyncDisposable
     /// settings cannot change inside one) and is disposed when the write ends, before the connection goes back to the pool.
     /// </summary>
     public static async Task<WriteTransaction> BeginAsync(
-        CmsDatabase database, CancellationToken cancellationToken, Func<SqliteConnection, IDisposable>? settings = null)
+        CmsDatabase database, CancellationToken cancellationToken, Func<DbConnection, IDisposable>? settings = null)
     {
         var connection = await database.OpenWriterAsync(cancellationToken);
         IDisposable? applied = null;
         try
         {
             applied = settings?.Invoke(connection);
-            return new WriteTransaction(database, connection, CmsDatabase.BeginWrite(connection), cancellationToken) { settings = applied };
+            return new WriteTransaction(database, connection, await database.BeginWriteAsync(connection, cancellationToken), cancellationToken) { settings = applied };
         }
         catch
         {
@@ -144,7 +144,7 @@ internal sealed class WriteTransaction : IAsyncDisposable
 internal static class Writes
 {
     public static Task<WriteTransaction> BeginWriteAsync(
-        this CmsDatabase database, CancellationToken cancellationToken, Func<SqliteConnection, IDisposable>? settings = null) =>
+        this CmsDatabase database, CancellationToken cancellationToken, Func<DbConnection, IDisposable>? settings = null) =>
         WriteTransaction.BeginAsync(database, cancellationToken, settings);
 
     /// <summary>

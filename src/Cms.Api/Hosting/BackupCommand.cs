@@ -27,7 +27,12 @@ public static class BackupCommand
         }
 
         Directory.CreateDirectory(Path.GetDirectoryName(destination)!);
-        var database = app.Services.GetRequiredService<CmsDatabase>();
+        if (app.Services.GetRequiredService<CmsDatabase>() is not SqliteDatabase database)
+        {
+            await Console.Error.WriteLineAsync("backup: this copies the embedded SQLite database; back PostgreSQL up with its own tools (pg_dump, or a base backup).");
+            return 2;
+        }
+
         await database.BackupAsync(destination, CancellationToken.None);
         await Console.Error.WriteLineAsync(
             $"Backed up {Path.GetFullPath(database.DataSource)} to {destination} ({new FileInfo(destination).Length / 1024} KB).");

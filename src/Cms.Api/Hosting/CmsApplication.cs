@@ -29,16 +29,16 @@ public static class CmsApplication
 
         Timestamps.RegisterDapperHandlers();
         Dapper.DefaultTypeMap.MatchNamesWithUnderscores = true;
-        var connectionString = builder.Configuration.GetConnectionString("Cms") ?? "Data Source=cms.db";
-        services.AddSingleton(provider => new CmsDatabase(
-            connectionString, provider.GetRequiredService<IOptions<CmsOptions>>().Value.Database.WalLimitMegabytes * 1024L * 1024));
+        services.AddDatabaseEngine(builder.Configuration);
         services.AddSingleton(TimeProvider.System);
-        services.AddSingleton<Migrator>();
         services.AddSingleton<ApiKeyRegistry>();
         services.AddHostedService<DatabaseStartup>();
-        // After DatabaseStartup: the indexer reads the migrated database when it starts.
-        services.AddSingleton<SearchIndexer>();
-        services.AddHostedService(provider => provider.GetRequiredService<SearchIndexer>());
+        if (DatabaseEngines.IsSqlite(builder.Configuration))
+        {
+            // After DatabaseStartup: the indexer reads the migrated database when it starts.
+            services.AddSingleton<SearchIndexer>();
+            services.AddHostedService(provider => provider.GetRequiredService<SearchIndexer>());
+        }
         // After DatabaseStartup: its first pass needs the migrated schema.
         services.AddSingleton<ScheduledPublisher>();
         services.AddHostedService(provider => provider.GetRequiredService<ScheduledPublisher>());

@@ -16,16 +16,16 @@ namespace Cms.Api.Hosting;
 /// key, and seeds demo content when asked. Kept out of Program.cs's build path so exporting OpenAPI needs no database.
 /// </summary>
 internal sealed class DatabaseStartup(
-    Migrator migrator,
+    IDatabaseMigrator migrator,
     CmsDatabase database,
-    SearchIndexer search,
     ApiKeyRegistry keys,
     IOptions<CmsOptions> options,
     IHostEnvironment environment,
     IHostApplicationLifetime lifetime,
     IServer server,
     TimeProvider clock,
-    ILogger<DatabaseStartup> logger) : IHostedService
+    ILogger<DatabaseStartup> logger,
+    SearchIndexer? search = null) : IHostedService
 {
     private const string GeneratedAdminName = "admin (generated)";
 
@@ -43,7 +43,8 @@ internal sealed class DatabaseStartup(
         await IdempotencyRecords.ClearClaimsAsync(database, cancellationToken);
         var generatedKey = await LoadKeysAsync(cancellationToken);
 
-        if (options.Value.SeedDemoContent ?? environment.IsDevelopment())
+        // The demo article is written by the SQLite engine's document store (search, its indexer, is SQLite's alone).
+        if (search is not null && (options.Value.SeedDemoContent ?? environment.IsDevelopment()))
         {
             await DemoContent.SeedIfEmptyAsync(database, search, clock, cancellationToken);
         }
@@ -95,7 +96,7 @@ internal sealed class DatabaseStartup(
             logger.LogInformation("Swagger UI: {Address}/swagger", address.Replace("[::]", "localhost", StringComparison.Ordinal));
         }
 
-        logger.LogInformation("Database: {DataSource}", database.DataSource is "" or ":memory:" ? database.DataSource : Path.GetFullPath(database.DataSource));
+        logger.LogInformation("Database: {Database}", database.Describe());
         if (generatedKey is not null)
         {
             // Printed once: only the hash is stored. Lost it? Set Cms__AdminKey, or delete cms.db's api_keys row and restart.

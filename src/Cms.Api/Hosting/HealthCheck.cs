@@ -21,7 +21,7 @@ public static class HealthCheck
             var due = await connection.ExecuteScalarAsync<long>(new CommandDefinition(CountDue, cancellationToken: cancellationToken));
             return TypedResults.Ok(new HealthResponse("ok", due));
         }
-        catch (Microsoft.Data.Sqlite.SqliteException exception)
+        catch (System.Data.Common.DbException exception)
         {
             return TypedResults.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, title: "Database unavailable.", detail: exception.Message);
         }

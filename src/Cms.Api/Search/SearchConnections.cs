@@ -16,7 +16,7 @@ internal static class SearchConnections
 
     private const long MappedBytes = 4L << 30;
 
-    public static async Task<SqliteConnection> OpenSearchReaderAsync(this CmsDatabase database, CancellationToken cancellationToken = default)
+    public static async Task<SqliteConnection> OpenSearchReaderAsync(this SqliteDatabase database, CancellationToken cancellationToken = default)
     {
         var connection = await database.OpenReaderAsync(cancellationToken);
         if (!Attached.TryGetValue(connection.Handle!, out _))

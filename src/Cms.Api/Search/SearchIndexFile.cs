@@ -8,7 +8,7 @@ namespace Cms.Api.Search;
 /// The full-text index's own file and what it records of the database it indexes: whose index it is (search_source) and
 /// the last recorded change it reflects. Used only from the indexer's thread (<see cref="SearchIndexer"/>).
 /// </summary>
-internal sealed class SearchIndexFile(CmsDatabase database, ILogger logger) : IDisposable
+internal sealed class SearchIndexFile(SqliteDatabase database, ILogger logger) : IDisposable
 {
     private const int RebuildCommitEvery = 10_000;
 
@@ -235,7 +235,7 @@ internal sealed class SearchIndexFile(CmsDatabase database, ILogger logger) : ID
             return;
         }
 
-        using var connection = database.TryOpenWriterAsync(TimeSpan.Zero).GetAwaiter().GetResult();
+        using var connection = (SqliteConnection?)database.TryOpenWriterAsync(TimeSpan.Zero).GetAwaiter().GetResult();
         if (connection is not null)
         {
             connection.Execute(Prune, new { Applied = upTo });

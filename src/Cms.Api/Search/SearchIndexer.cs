@@ -17,7 +17,7 @@ namespace Cms.Api.Search;
 /// Searches meanwhile find only what is rebuilt so far.</item>
 /// </list>
 /// </summary>
-public sealed class SearchIndexer(CmsDatabase database, ILogger<SearchIndexer> logger) : IHostedService, IDisposable
+public sealed class SearchIndexer(SqliteDatabase database, ILogger<SearchIndexer> logger) : IHostedService, IDisposable
 {
     // Bounded so that an import cannot run ahead of the indexer by more than this many hand-overs (of up to
     // DocumentStore's 256 articles each).

@@ -62,6 +62,13 @@ public sealed class SearchSettings
 public sealed class DatabaseSettings
 {
     /// <summary>
+    /// The engine: <c>sqlite</c> (embedded, one process) or <c>postgres</c> (a server shared by several nodes).
+    /// <c>ConnectionStrings:Cms</c> is in that engine's own format.
+    /// </summary>
+    [RegularExpression("^(sqlite|postgres)$", ErrorMessage = "Cms:Database:Provider must be sqlite or postgres.")]
+    public string Provider { get; set; } = "sqlite";
+
+    /// <summary>
     /// The size the write-ahead log is cut back to after the writes that grew it are checkpointed: a large import leaves a
     /// log of its whole size otherwise, on disk and for the next start after a crash to read back.
     /// </summary>

@@ -25,9 +25,9 @@ internal enum Change
 /// </summary>
 internal sealed partial class DocumentStore(WriteTransaction write, SearchIndexer? indexer) : IDisposable
 {
-    private readonly SqliteConnection connection = write.Connection;
-    private readonly SqliteTransaction transaction = write.Transaction;
-    private readonly PreparedCommands prepared = new(write.Connection, write.Transaction);
+    private readonly SqliteConnection connection = (SqliteConnection)write.Connection;
+    private readonly SqliteTransaction transaction = (SqliteTransaction)write.Transaction;
+    private readonly PreparedCommands prepared = new((SqliteConnection)write.Connection, (SqliteTransaction)write.Transaction);
     private readonly SearchBatch? search = indexer?.BeginBatch();
 
     // Once committing, the search batch ends with the write (committed or rolled back with it), not with this store.

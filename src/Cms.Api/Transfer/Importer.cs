@@ -30,7 +30,7 @@ internal sealed class Importer(
         var run = new Run();
         // The bulk settings are for this run only: the connection goes back to the pool afterwards with SQLite's defaults.
         BulkWriteSettings? bulk = null;
-        await using var write = await database.BeginWriteAsync(cancellationToken, connection => bulk = new BulkWriteSettings(connection));
+        await using var write = await database.BeginWriteAsync(cancellationToken, connection => bulk = new BulkWriteSettings((Microsoft.Data.Sqlite.SqliteConnection)connection));
         using var documents = new DocumentStore(write, dryRun ? null : search);
         var now = Timestamps.Now(clock);
 

@@ -7,7 +7,7 @@ namespace Cms.Api.Tests.Data;
 /// The application's database with every command counted (one per Dapper call, however many statements it carries), so
 /// tests can prove a page is read in one round trip, or served from memory without one. Registered by the test host only.
 /// </summary>
-public sealed class CountingDatabase(string connectionString, long walLimitBytes) : CmsDatabase(connectionString, walLimitBytes)
+public sealed class CountingDatabase(string connectionString, long walLimitBytes) : SqliteDatabase(connectionString, walLimitBytes)
 {
     private long commands;
 

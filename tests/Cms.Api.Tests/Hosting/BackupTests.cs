@@ -42,7 +42,7 @@ public sealed class BackupTests
             await Task.Delay(10);
         }
 
-        await live.Services.GetRequiredService<CmsDatabase>().BackupAsync(backup, CancellationToken.None);
+        await live.Services.GetRequiredService<SqliteDatabase>().BackupAsync(backup, CancellationToken.None);
         var createdAtBackup = Volatile.Read(ref created);
         while (Volatile.Read(ref created) < createdAtBackup + 20)
         {

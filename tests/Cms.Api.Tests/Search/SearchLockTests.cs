@@ -20,9 +20,9 @@ public sealed class SearchLockTests : ApiTest
             await Expect(await Public.GetAsync($"/api/v1/articles?q=river&limit={i + 1}"), HttpStatusCode.OK);
         }
 
-        var database = Factory.Services.GetRequiredService<CmsDatabase>();
-        await using var writer = await database.OpenWriterAsync();
-        await using var write = CmsDatabase.BeginWrite(writer);
+        var database = Factory.Services.GetRequiredService<SqliteDatabase>();
+        await using var writer = (SqliteConnection)await database.OpenWriterAsync();
+        await using var write = SqliteDatabase.BeginWrite(writer);
         var attached = new List<string>();
         await using (var list = writer.CreateCommand())
         {

@@ -25,12 +25,17 @@ internal sealed partial class PageRenderer : BackgroundService
     private const string DeletePage = "DELETE FROM article_pages WHERE article_id = @Id";
 
     private const string SavePage = """
-        INSERT OR REPLACE INTO article_pages (
+        INSERT INTO article_pages (
             article_id, article, sections, pull_quotes, comments, comments_cursor,
             article_modified, sections_modified, pull_quotes_modified, comments_modified, section_keys, pull_quote_keys)
         VALUES (
             @ArticleId, @Article, @Sections, @PullQuotes, @Comments, @CommentsCursor,
             @ArticleModified, @SectionsModified, @PullQuotesModified, @CommentsModified, @SectionKeys, @PullQuoteKeys)
+        ON CONFLICT (article_id) DO UPDATE SET
+            article = excluded.article, sections = excluded.sections, pull_quotes = excluded.pull_quotes,
+            comments = excluded.comments, comments_cursor = excluded.comments_cursor, article_modified = excluded.article_modified,
+            sections_modified = excluded.sections_modified, pull_quotes_modified = excluded.pull_quotes_modified,
+            comments_modified = excluded.comments_modified, section_keys = excluded.section_keys, pull_quote_keys = excluded.pull_quote_keys
         """;
 
     private readonly CmsDatabase database;
@@ -115,7 +120,7 @@ internal sealed partial class PageRenderer : BackgroundService
             {
                 await RenderAsync(write, id);
             }
-            catch (Exception exception) when (exception is not Microsoft.Data.Sqlite.SqliteException)
+            catch (Exception exception) when (exception is not System.Data.Common.DbException)
             {
                 LogRenderFailed(exception, id);
             }

@@ -1,7 +1,7 @@
+using System.Data.Common;
 using System.Globalization;
 using Cms.Api.Caching;
 using Cms.Api.Data;
-using Microsoft.Data.Sqlite;
 
 namespace Cms.Api.Articles.Pages;
 
@@ -39,12 +39,12 @@ internal sealed class RenderedPages(CmsDatabase database)
         if (long.TryParse(reference, NumberStyles.None, CultureInfo.InvariantCulture, out var id))
         {
             command.CommandText = SelectById;
-            command.Parameters.AddWithValue("@Id", id);
+            command.Parameters.Add(Parameter(command, "@Id", id));
         }
         else
         {
             command.CommandText = SelectBySlug;
-            command.Parameters.AddWithValue("@Slug", reference);
+            command.Parameters.Add(Parameter(command, "@Slug", reference));
         }
 
         await using var row = await command.ExecuteReaderAsync(cancellationToken);
@@ -56,7 +56,15 @@ internal sealed class RenderedPages(CmsDatabase database)
         return row.IsDBNull(Article) ? RenderedPage.NotRendered : Assemble(row, includes);
     }
 
-    private static RenderedPage Assemble(SqliteDataReader row, ArticleIncludes includes)
+    private static DbParameter Parameter(DbCommand command, string name, object value)
+    {
+        var parameter = command.CreateParameter();
+        parameter.ParameterName = name;
+        parameter.Value = value;
+        return parameter;
+    }
+
+    private static RenderedPage Assemble(DbDataReader row, ArticleIncludes includes)
     {
         var articleId = row.GetInt64(Id);
         var keys = new List<string> { SurrogateKeys.Article(articleId) };
@@ -107,7 +115,7 @@ internal sealed class RenderedPages(CmsDatabase database)
         return new RenderedPage(json, modified, keys, Exists: true);
     }
 
-    private static DateTimeOffset Later(DateTimeOffset modified, SqliteDataReader row, int column) =>
+    private static DateTimeOffset Later(DateTimeOffset modified, DbDataReader row, int column) =>
         row.IsDBNull(column) ? modified : Timestamps.Parse(row.GetString(column)) is var other && other > modified ? other : modified;
 
     // The property names as the response serializes them (camelCase), in its order.

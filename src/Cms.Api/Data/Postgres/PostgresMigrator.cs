@@ -9,7 +9,7 @@ namespace Cms.Api.Data.Postgres;
 /// advisory lock, so one migrates while the others wait, then find nothing left to do. Refuses a database that a newer
 /// build has migrated further.
 /// </summary>
-public sealed class PostgresMigrator(NpgsqlDataSource dataSource, ILogger<PostgresMigrator> logger)
+public sealed class PostgresMigrator(NpgsqlDataSource dataSource, ILogger<PostgresMigrator> logger) : IDatabaseMigrator
 {
     // The advisory lock every node migrating this database takes: any fixed number ("CMS" "MIGR" in ASCII).
     private const long MigrationLock = 0x434D_534D_4947_52;

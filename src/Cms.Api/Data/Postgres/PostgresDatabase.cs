@@ -1,0 +1,68 @@
+using System.Data.Common;
+using Dapper;
+using Npgsql;
+
+namespace Cms.Api.Data.Postgres;
+
+/// <summary>
+/// The server engine: a PostgreSQL database shared by any number of nodes. Writes keep SQLite's rule, one at a time,
+/// across every node: each write transaction first takes one advisory lock, so a write's checks (If-Match, flood
+/// rules, slugs, positions) and its changes see the database alone, as they do on SQLite. A write that waits
+/// longer than the busy timeout for it fails as busy (503), as on SQLite.
+/// </summary>
+public sealed class PostgresDatabase : CmsDatabase, IAsyncDisposable
+{
+    // The advisory lock every write takes: any fixed number ("CMS" "WRITE" in ASCII).
+    private const long WriteLock = 0x434D_5357_5249_5445;
+
+    private static readonly TimeSpan BusyTimeout = TimeSpan.FromSeconds(30);
+
+    private readonly NpgsqlConnectionStringBuilder settings;
+
+    public PostgresDatabase(string connectionString)
+    {
+        settings = new NpgsqlConnectionStringBuilder(connectionString);
+        DataSource = NpgsqlDataSource.Create(settings);
+    }
+
+    public NpgsqlDataSource DataSource { get; }
+
+    public override async Task<DbConnection> OpenAsync(CancellationToken cancellationToken = default) =>
+        await DataSource.OpenConnectionAsync(cancellationToken);
+
+    public override Task<DbConnection> OpenWriterAsync(CancellationToken cancellationToken = default) => OpenAsync(cancellationToken);
+
+    // A writer's turn is taken with its transaction (BeginWriteAsync); what writes outside one (a key's last use) needs none.
+    public override async Task<DbConnection?> TryOpenWriterAsync(TimeSpan wait, CancellationToken cancellationToken = default) =>
+        await OpenAsync(cancellationToken);
+
+    internal override async Task<DbTransaction> BeginWriteAsync(DbConnection connection, CancellationToken cancellationToken)
+    {
+        var transaction = await ((NpgsqlConnection)connection).BeginTransactionAsync(cancellationToken);
+        try
+        {
+            await connection.ExecuteAsync(new CommandDefinition(
+                $"SET LOCAL lock_timeout = {(long)BusyTimeout.TotalMilliseconds}; SELECT pg_advisory_xact_lock(@WriteLock)",
+                new { WriteLock }, transaction, cancellationToken: cancellationToken));
+            return transaction;
+        }
+        catch
+        {
+            await transaction.DisposeAsync();
+            throw;
+        }
+    }
+
+    public override bool IsUnavailable(Exception exception) => exception switch
+    {
+        // The write lock waited for its whole timeout; or the server is down, restarting or refusing connections.
+        PostgresException { SqlState: PostgresErrorCodes.LockNotAvailable or PostgresErrorCodes.AdminShutdown
+            or PostgresErrorCodes.CannotConnectNow or PostgresErrorCodes.TooManyConnections } => true,
+        NpgsqlException { IsTransient: true } => true,
+        _ => false,
+    };
+
+    public override string Describe() => $"PostgreSQL {settings.Host}:{settings.Port}/{settings.Database}";
+
+    public ValueTask DisposeAsync() => DataSource.DisposeAsync();
+}
