@@ -13,9 +13,19 @@ using Microsoft.Extensions.Time.Testing;
 
 namespace Cms.Api.Tests;
 
-/// <summary>The real application on its own fresh SQLite file, with a clock the test controls.</summary>
+/// <summary>
+/// The real application on its own fresh database, with a clock the test controls: a SQLite file, or with
+/// CMS_TEST_ENGINE=postgres a PostgreSQL database of its own on the server CMS_TEST_POSTGRES names (scripts/test.sh runs
+/// the suite both ways).
+/// </summary>
 public sealed class CmsFactory : WebApplicationFactory<Program>
 {
+    /// <summary>The engine this run tests: sqlite unless CMS_TEST_ENGINE says postgres.</summary>
+    public static bool OnPostgres { get; } = Environment.GetEnvironmentVariable("CMS_TEST_ENGINE") == "postgres";
+
+    private readonly PostgresDatabase? postgres;
+    private readonly PostgresCommandCounter? postgresCommands;
+
     public const string AdminKey = "test-admin-key-0123456789";
 
     private readonly Dictionary<string, string?> settings;
@@ -30,6 +40,14 @@ public sealed class CmsFactory : WebApplicationFactory<Program>
             ["Cms:SeedDemoContent"] = "false",
             ["Logging:LogLevel:Default"] = Environment.GetEnvironmentVariable("CMS_TEST_LOG") ?? "Warning",
         };
+        if (OnPostgres && databasePath is null)
+        {
+            postgres = PostgresDatabase.CreateAsync().GetAwaiter().GetResult();
+            postgresCommands = new PostgresCommandCounter(postgres.Name);
+            this.settings["Cms:Database:Provider"] = "postgres";
+            this.settings["ConnectionStrings:Cms"] = postgres.ConnectionString;
+        }
+
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
         {
             this.settings[key] = value;
@@ -61,15 +79,19 @@ public sealed class CmsFactory : WebApplicationFactory<Program>
         builder.ConfigureTestServices(services =>
         {
             services.AddSingleton<TimeProvider>(Clock);
-            services.AddSingleton<SqliteDatabase>(provider => new CountingDatabase(
-                provider.GetRequiredService<IConfiguration>().GetConnectionString("Cms")!,
-                provider.GetRequiredService<IOptions<CmsOptions>>().Value.Database.WalLimitMegabytes * 1024L * 1024));
+            if (postgres is null)
+            {
+                services.AddSingleton<SqliteDatabase>(provider => new CountingDatabase(
+                    provider.GetRequiredService<IConfiguration>().GetConnectionString("Cms")!,
+                    provider.GetRequiredService<IOptions<CmsOptions>>().Value.Database.WalLimitMegabytes * 1024L * 1024));
+            }
+
             services.AddSingleton<IStartupFilter, TestClientAddress>();
         });
     }
 
     /// <summary>Commands the application has sent to its database so far.</summary>
-    public long Commands => ((CountingDatabase)Services.GetRequiredService<CmsDatabase>()).Commands;
+    public long Commands => postgresCommands?.Commands ?? ((CountingDatabase)Services.GetRequiredService<CmsDatabase>()).Commands;
 
     public const string ClientAddressHeader = "X-Test-Client-Address";
 
@@ -93,6 +115,13 @@ public sealed class CmsFactory : WebApplicationFactory<Program>
 
     public void DeleteDatabase()
     {
+        if (postgres is not null)
+        {
+            postgresCommands!.Dispose();
+            postgres.DisposeAsync().AsTask().GetAwaiter().GetResult();
+            return;
+        }
+
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
         foreach (var suffix in new[] { "", "-wal", "-shm", "-search", "-search-wal", "-search-shm" })
         {

@@ -89,7 +89,7 @@ internal sealed class ArticleListReader(CmsDatabase database, IOptions<CmsOption
 
         if (query.Byline is not null)
         {
-            filters.Append(" AND instr(lower(a.byline), lower(@Byline)) > 0");
+            filters.Append(" AND lower(a.byline) LIKE '%' || lower(@Byline) || '%' ESCAPE '\\'");
         }
 
         if (query.PublishedAfter is not null)
@@ -174,7 +174,7 @@ internal sealed class ArticleListReader(CmsDatabase database, IOptions<CmsOption
         {
             query.Search,
             query.Status,
-            query.Byline,
+            Byline = query.Byline is null ? null : LikePattern.Escape(query.Byline),
             query.PublishedAfter,
             query.PublishedBefore,
             CursorKey = query.Paging.After?.Key,

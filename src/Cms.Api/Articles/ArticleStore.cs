@@ -11,7 +11,7 @@ using Dapper;
 namespace Cms.Api.Articles;
 
 /// <summary>A stored article row; internal, mapped to <see cref="ArticleResponse"/> at the edge.</summary>
-internal sealed class ArticleStore(CmsDatabase database, TimeProvider clock)
+internal sealed class ArticleStore(CmsDatabase database, SearchChanges search, TimeProvider clock)
 {
     internal const string Columns =
         "a.id, a.slug, a.title, a.standfirst, a.byline, a.status, a.publish_at, a.published_at, a.created_at, a.updated_at, a.version, a.comments_open";
@@ -32,7 +32,9 @@ internal sealed class ArticleStore(CmsDatabase database, TimeProvider clock)
 
     private static readonly string SelectTargetComments = CommentStore.SelectForPage(TargetArticle);
 
-    private const string SelectSimilarSlugs = "SELECT slug FROM articles WHERE slug = @Base OR slug GLOB @Base || '-[0-9]*'";
+    // The base and every slug that starts with it and a hyphen (in byte order, '.' follows '-'): a superset of the
+    // numbered ones, which is all FreeSlugAsync asks of it.
+    private const string SelectSimilarSlugs = "SELECT slug FROM articles WHERE slug = @Base OR (slug > @Base || '-' AND slug < @Base || '.')";
     private const string SlugInUse = "SELECT EXISTS (SELECT 1 FROM articles WHERE slug = @Slug AND id <> @Id)";
 
     private const string Insert = """
@@ -152,7 +154,7 @@ internal sealed class ArticleStore(CmsDatabase database, TimeProvider clock)
             CommentsOpen = request.CommentsOpen ?? true,
             Now = now,
         });
-        await write.ExecuteAsync(SearchIndex.RecordChange, new { Id = id });
+        await search.RecordAsync(write, id);
         var row = await write.SingleAsync<ArticleRow>(SelectById, new { Id = id });
         write.Changed(ChangedViews(row.Id, row.IsPublished));
         await write.CommitAsync();

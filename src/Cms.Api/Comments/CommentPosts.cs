@@ -28,7 +28,7 @@ internal sealed class CommentPosts
     internal const string DuplicateExists = """
         SELECT EXISTS (SELECT 1 FROM comments
         WHERE article_id = @ArticleId AND body_hash = @BodyHash AND created_at >= @Since AND imported IS NULL
-          AND parent_id IS @ParentId AND body = @Body AND (name = @Name OR (@Email IS NOT NULL AND email = @Email)))
+          AND parent_id IS NOT DISTINCT FROM @ParentId AND body = @Body AND (name = @Name OR (@Email IS NOT NULL AND email = @Email)))
         """;
 
     private const string SelectParent = "SELECT article_id AS ArticleId, status AS Status FROM comments WHERE id = @Id";

@@ -160,15 +160,18 @@ internal sealed class CommentStore(CmsDatabase database, TimeProvider clock)
     public async Task<WriteResult<CommentList>> ModerateAsync(IReadOnlyList<long> ids, CommentStatus status, string who, CancellationToken cancellationToken)
     {
         await using var write = await database.BeginWriteAsync(cancellationToken);
-        var existing = (await write.ListAsync<long>(SelectExistingIds, new { Ids = ids })).ToHashSet();
+        var (selectExisting, idParameters) = IdLists.Expand(SelectExistingIds, ids);
+        var existing = (await write.ListAsync<long>(selectExisting, idParameters)).ToHashSet();
         var missing = ids.Where(id => !existing.Contains(id)).Distinct().ToList();
         if (missing.Count > 0)
         {
             return WriteResult<CommentList>.Invalid("ids", $"No comment has id {string.Join(", ", missing)}; nothing was changed.");
         }
 
-        await write.ExecuteAsync(Moderate, new { Ids = ids, Status = QueryValues.ToText(status), Who = who, Now = Timestamps.Now(clock) });
-        var rows = await write.ListAsync<CommentRow>(SelectByIds, new { Ids = ids });
+        var moderate = IdLists.Expand(Moderate, ids, new { Status = QueryValues.ToText(status), Who = who, Now = Timestamps.Now(clock) });
+        await write.ExecuteAsync(moderate.Sql, moderate.Parameters);
+        var selectRows = IdLists.Expand(SelectByIds, ids);
+        var rows = await write.ListAsync<CommentRow>(selectRows.Sql, selectRows.Parameters);
         write.Changed(rows.SelectMany(r => new[] { SurrogateKeys.Comment(r.Id), SurrogateKeys.ArticleComments(r.ArticleId) }));
         await write.CommitAsync();
         return WriteResult<CommentList>.Saved(new CommentList(rows));

@@ -1,5 +1,6 @@
 using Cms.Api.Data;
 using Cms.Api.Data.Postgres;
+using Cms.Api.Search;
 using Cms.Api.Settings;
 using Microsoft.Extensions.Options;
 
@@ -24,6 +25,7 @@ internal static class DatabaseEngines
                 connectionString, provider.GetRequiredService<IOptions<CmsOptions>>().Value.Database.WalLimitMegabytes * 1024L * 1024));
             services.AddSingleton<CmsDatabase>(provider => provider.GetRequiredService<SqliteDatabase>());
             services.AddSingleton<IDatabaseMigrator, Migrator>();
+            services.AddSingleton<SearchChanges, SearchChanges.Logged>();
         }
         else
         {
@@ -33,6 +35,7 @@ internal static class DatabaseEngines
             services.AddSingleton<CmsDatabase>(provider => provider.GetRequiredService<PostgresDatabase>());
             services.AddSingleton(provider => provider.GetRequiredService<PostgresDatabase>().DataSource);
             services.AddSingleton<IDatabaseMigrator, PostgresMigrator>();
+            services.AddSingleton<SearchChanges, SearchChanges.Triggered>();
         }
 
         return services;

@@ -6,7 +6,8 @@ internal static class SearchIndexerEndpoints
     /// <summary>
     /// Writes through these endpoints answer only once the search index has their change (read-your-writes for
     /// search). Runs before the result is written. A failure there is logged, not answered: the write itself is
-    /// committed, and the index catches up from the log on its next pass.
+    /// committed, and the index catches up from the log on its next pass. Only SQLite has an indexer to wait for: on
+    /// PostgreSQL, triggers rewrite the search document in the write itself.
     /// </summary>
     public static TBuilder CatchUpSearchIndexAfterWrites<TBuilder>(this TBuilder builder)
         where TBuilder : IEndpointConventionBuilder =>
@@ -17,11 +18,16 @@ internal static class SearchIndexerEndpoints
             if (!HttpMethods.IsGet(http.Request.Method) && !HttpMethods.IsHead(http.Request.Method))
             {
                 // An idempotent request's write commits after this filter, when its answer is recorded: it catches up then.
+                if (http.RequestServices.GetService<SearchIndexer>() is not { } indexer)
+                {
+                    return result;
+                }
+
                 await DeferredCommit.WhenCommittedAsync(async () =>
                 {
                     try
                     {
-                        await http.RequestServices.GetRequiredService<SearchIndexer>().CatchUpAsync();
+                        await indexer.CatchUpAsync();
                     }
                     catch (Exception exception)
                     {

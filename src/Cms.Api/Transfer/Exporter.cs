@@ -47,7 +47,8 @@ internal sealed class Exporter(CmsDatabase database, ETags etags)
         // (the response stream refuses synchronous writes, and the buffer never holds more than a batch).
         using var buffer = new MemoryStream();
         await using var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = options.Encoder, SkipValidation = ndjson });
-        var filter = new { Status = status is { } s ? ArticleStatuses.ToText(s) : null, UpdatedSince = updatedSince };
+        // As text: a null DateTimeOffset reaches PostgreSQL without a type, and "IS NULL" cannot tell which it is.
+        var filter = new { Status = status is { } s ? ArticleStatuses.ToText(s) : null, UpdatedSince = updatedSince is { } since ? Timestamps.ToText(since) : null };
         if (!ndjson)
         {
             writer.WriteStartObject();

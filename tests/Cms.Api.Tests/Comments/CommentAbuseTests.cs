@@ -74,6 +74,7 @@ public sealed class CommentAbuseTests : ApiTest
     }
 
     [Test]
+    [Category(Engines.NotYetOnPostgres)]
     public async Task Imported_comments_are_history_to_flood_control_and_duplicate_detection()
     {
         var slug = (string)(await Body(await Editor.GetAsync($"/api/v1/articles/{articleId}")))["slug"]!;
@@ -91,6 +92,7 @@ public sealed class CommentAbuseTests : ApiTest
     // would read every comment of the article, or of the whole site.
     [TestCase(CommentPosts.LatestFromSender, new[] { "ix_comments_client_ip", "ix_comments_email" })]
     [TestCase(CommentPosts.DuplicateExists, new[] { "ix_comments_duplicates" })]
+    [Category(Engines.SqliteOnly)]
     public async Task Flood_and_duplicate_lookups_use_their_indexes(string sql, string[] indexes)
     {
         await using var connection = new SqliteConnection($"Data Source={Factory.DatabasePath};Pooling=False");

@@ -7,6 +7,7 @@ namespace Cms.Api.Tests.Data;
 // checked here: errors as SqliteException, a statement still usable after one fails, unnamed parameters refused,
 // every statement of a multi-statement text run; and its own rule, names checked against the SQL when prepared.
 // No HTTP endpoint can make an import's SQL fail on purpose.
+[Category(Engines.SqliteOnly)]
 public sealed class PreparedCommandsTests
 {
     private SqliteConnection connection = null!;

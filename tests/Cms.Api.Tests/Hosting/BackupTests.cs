@@ -5,6 +5,7 @@ using Microsoft.Extensions.DependencyInjection;
 namespace Cms.Api.Tests.Hosting;
 
 /// <summary>A backup taken while the service writes is a consistent database that a fresh server serves as it was.</summary>
+[Category(Engines.SqliteOnly)]
 public sealed class BackupTests
 {
     private readonly string backup = Path.Combine(Path.GetTempPath(), $"cms-backup-{Guid.NewGuid():N}.db");

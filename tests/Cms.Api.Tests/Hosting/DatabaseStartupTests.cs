@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace Cms.Api.Tests.Hosting;
 
+[Category(Engines.SqliteOnly)]
 public sealed class DatabaseStartupTests
 {
     private readonly List<CmsFactory> factories = [];

@@ -18,6 +18,7 @@ public sealed class HostingTests : ApiTest
     }
 
     [Test]
+    [Category(Engines.SqliteOnly)]
     public async Task SQLite_keeps_no_memory_statistics_because_they_cost_a_global_lock_per_allocation()
     {
         // Reads and writes allocate plenty; with statistics on, SQLite would count it here.

@@ -46,6 +46,7 @@ public sealed class ErrorFormatTests : ApiTest
 public sealed class DatabaseBusyTests
 {
     [Test]
+    [Category(Engines.SqliteOnly)]
     public async Task A_write_that_cannot_get_the_lock_is_503_with_Retry_After_not_500()
     {
         var path = Path.Combine(Path.GetTempPath(), $"cms-busy-{Guid.NewGuid():N}.db");

@@ -9,6 +9,7 @@ namespace Cms.Api.Tests.Idempotency;
 /// before the answer went out, the retry is answered from the record committed with the import.
 /// </summary>
 [NonParallelizable]
+[Category(Engines.SqliteOnly)]
 public sealed class CrashRecoveryTests
 {
     private const int Articles = 8000;

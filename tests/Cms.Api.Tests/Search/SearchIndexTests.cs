@@ -8,6 +8,7 @@ namespace Cms.Api.Tests.Search;
 /// every kind of write, the index must hold exactly the stored text: every term at every position of every article,
 /// compared with an index built afresh from the articles_search view. And search must find the new words, not the old.
 /// </summary>
+[Category(Engines.SqliteOnly)]
 public sealed class SearchIndexTests : ApiTest
 {
     private async Task<string[]> Titles(string q)

@@ -9,6 +9,7 @@ namespace Cms.Api.Tests.Search;
 /// index's file attached, and a write transaction on such a connection would lock that file too, shutting the indexer
 /// out until the write ends (an import can take minutes). Searching connections are kept apart from writers.
 /// </summary>
+[Category(Engines.SqliteOnly)]
 public sealed class SearchLockTests : ApiTest
 {
     [Test]

@@ -9,6 +9,7 @@ namespace Cms.Api.Tests.Search;
 /// The search index's file is derived data (migration 0010): whatever happened to it between two runs, the next start
 /// brings it back in step with the database.
 /// </summary>
+[Category(Engines.SqliteOnly)]
 public sealed class SearchRecoveryTests
 {
     private readonly string path = Path.Combine(Path.GetTempPath(), $"cms-search-{Guid.NewGuid():N}.db");

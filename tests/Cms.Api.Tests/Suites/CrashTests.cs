@@ -13,6 +13,7 @@ namespace Cms.Api.Tests.Suites;
 /// rows, and /healthz answers within 2 s.
 /// </summary>
 [NonParallelizable]
+[Category(Engines.SqliteOnly)]
 public sealed class CrashTests
 {
     private static int Kills => int.TryParse(Environment.GetEnvironmentVariable("CMS_CRASH_KILLS"), out var kills) ? kills : 5;

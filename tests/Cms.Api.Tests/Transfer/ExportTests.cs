@@ -3,6 +3,7 @@ using System.Text;
 
 namespace Cms.Api.Tests.Transfer;
 
+[Category(Engines.NotYetOnPostgres)]
 public sealed class ExportTests : ApiTest
 {
     [Test]

@@ -3,6 +3,7 @@ using System.Text;
 
 namespace Cms.Api.Tests.Transfer;
 
+[Category(Engines.NotYetOnPostgres)]
 public sealed class ImportTests : ApiTest
 {
     protected override IDictionary<string, string?> Settings => new Dictionary<string, string?> { ["Cms:Database:WalLimitMegabytes"] = "1" };

@@ -126,7 +126,8 @@ internal sealed partial class PageRenderer : BackgroundService
             }
         }
 
-        await write.Connection.ExecuteAsync(new CommandDefinition(DeleteDue, new { Ids = ids }, write.Transaction));
+        var (deleteDue, idParameters) = IdLists.Expand(DeleteDue, ids);
+        await write.Connection.ExecuteAsync(new CommandDefinition(deleteDue, idParameters, write.Transaction));
     }
 
     private async Task RenderAsync(WriteTransaction write, long id)

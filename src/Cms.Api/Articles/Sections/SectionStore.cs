@@ -28,7 +28,7 @@ internal sealed class SectionRow : IArticlePartRow<SectionRequest, SectionRespon
 /// Sections keep positions 1..n with no gaps. Positions are unique per article, so shifts go through
 /// negative values: SQLite checks uniqueness row by row, and a plain "position + 1" would collide mid-update.
 /// </summary>
-internal sealed class SectionStore(CmsDatabase database, TimeProvider clock)
+internal sealed class SectionStore(CmsDatabase database, SearchChanges search, TimeProvider clock)
     : ArticlePartStore<SectionRow, SectionRequest>(database, SelectByArticle, SelectById)
 {
     internal const string Columns = """
@@ -86,7 +86,7 @@ internal sealed class SectionStore(CmsDatabase database, TimeProvider clock)
         var now = Timestamps.Now(clock);
         await ShiftAsync(write, articleId, position, int.MaxValue, +1, now);
         var id = await write.ScalarAsync<long>(Insert, new { ArticleId = articleId, Position = position, request.Heading, request.Body, Now = now });
-        await write.ExecuteAsync(SearchIndex.RecordChange, new { Id = articleId });
+        await search.RecordAsync(write, articleId);
         var row = await write.SingleAsync<SectionRow>(SelectById, new { Id = id });
         write.Changed(ChangedViews(row, textChanged: true));
         await write.CommitAsync();

@@ -11,6 +11,7 @@ namespace Cms.Api.Tests.Articles.Pages;
 /// </summary>
 [TestFixture(true)]
 [TestFixture(false)]
+[Category(Engines.NotYetOnPostgres)]
 public sealed class RenderedPagesTests(bool cached) : ApiTest
 {
     protected override IDictionary<string, string?> Settings => new Dictionary<string, string?>

@@ -72,6 +72,7 @@ public sealed class KeyTests : ApiTest
     }
 
     [Test]
+    [Category(Engines.NotYetOnPostgres)]
     public async Task Keys_survive_a_restart_as_hashes_and_record_when_they_were_last_used()
     {
         var (id, secret) = await CreateKey("editor", "persisted");
@@ -172,6 +173,7 @@ public sealed class AuthorizationMatrixTests : ApiTest
     };
 
     [Test]
+    [Category(Engines.NotYetOnPostgres)]
     public async Task Every_endpoint_answers_each_caller_as_its_access_level_says()
     {
         var created = await Expect(await Editor.PostAsync("/api/v1/keys", Json(new { name = "matrix", role = "editor" })), HttpStatusCode.Created);
