@@ -56,6 +56,24 @@ public sealed class CmsFactory : WebApplicationFactory<Program>
 
     public string DatabasePath { get; }
 
+    /// <summary>
+    /// Another node of the same deployment: the application again, on this one's PostgreSQL database, with a clock of
+    /// its own. This factory keeps owning the database (the other drops nothing when disposed).
+    /// </summary>
+    public CmsFactory AnotherNode()
+    {
+        if (postgres is null)
+        {
+            throw new InvalidOperationException("Several nodes share a PostgreSQL database: run with CMS_TEST_ENGINE=postgres.");
+        }
+
+        return new CmsFactory(DatabasePath, new Dictionary<string, string?>
+        {
+            ["Cms:Database:Provider"] = "postgres",
+            ["ConnectionStrings:Cms"] = postgres.ConnectionString,
+        });
+    }
+
     /// <summary>Starts at 2026-11-25T09:00Z and moves only when a test advances it (timers included).</summary>
     public FakeTimeProvider Clock { get; } = new(new DateTimeOffset(2026, 11, 25, 9, 0, 0, TimeSpan.Zero));
 

@@ -70,6 +70,9 @@ internal sealed class WriteTransaction : IAsyncDisposable
     /// <summary>Runs a command that is not stopped by the request going away (recording what a write answered).</summary>
     public Task<int> ExecuteToEndAsync(string sql, object? parameters = null) => Connection.ExecuteAsync(new CommandDefinition(sql, parameters, Transaction));
 
+    /// <summary>The public views this write has named so far (surrogate keys).</summary>
+    internal IReadOnlyCollection<string> ChangedViews => changed ?? (IReadOnlyCollection<string>)[];
+
     /// <summary>Names public views this write changes (surrogate keys), to be announced when it commits.</summary>
     public void Changed(params IEnumerable<string> keys)
     {

@@ -36,6 +36,7 @@ internal static class DatabaseEngines
             services.AddSingleton(provider => provider.GetRequiredService<PostgresDatabase>().DataSource);
             services.AddSingleton<IDatabaseMigrator, PostgresMigrator>();
             services.AddSingleton<SearchChanges, SearchChanges.Triggered>();
+            services.AddHostedService<ChangeNotifications>();
         }
 
         return services;
