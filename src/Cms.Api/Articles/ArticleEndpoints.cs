@@ -25,8 +25,10 @@ public static class ArticleEndpoints
             .WithDescription("Without a key: published articles only. With a key: every status, optionally filtered with `status`. "
                 + "Filter with `q` (full-text, ranked by relevance among the most recent matches, with a `snippet` on each hit), `byline`, `publishedAfter`, `publishedBefore`; "
                 + "order with `sort`. Pages by cursor: follow `nextCursor` (also in the `Link: <…>; rel=\"next\"` header) until it is null. "
-                + "`include=sections,pullQuotes` embeds each article's parts in the same response. `count=true` adds `totalCount`.")
+                + "`include=sections,pullQuotes` embeds each article's parts in the same response. `count=true` adds `totalCount`. "
+                + "On the PostgreSQL engine, `q` answers 501 in this version.")
             .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status501NotImplemented)
             .ProducesProblem(StatusCodes.Status401Unauthorized)
             .AllowAnonymous();
 
@@ -104,7 +106,7 @@ public static class ArticleEndpoints
         return routes;
     }
 
-    internal static async Task<Results<CachedJson<Page<ArticleResponse>>, ValidationProblem, ChallengeHttpResult>> ListArticles(
+    internal static async Task<Results<CachedJson<Page<ArticleResponse>>, ValidationProblem, ChallengeHttpResult, ProblemHttpResult>> ListArticles(
         HttpContext context, ArticleListReader reader, [AsParameters] ArticleListParameters parameters, CancellationToken cancellationToken)
     {
         if (!parameters.TryValidate(out var query, out var errors))
@@ -130,6 +132,10 @@ public static class ArticleEndpoints
         catch (SearchSyntaxException exception)
         {
             return Problems.Invalid("q", $"The search could not be understood ({exception.Message}). Use words, \"quoted phrases\", OR, NOT and prefix* — or quote the whole text.");
+        }
+        catch (SearchUnavailableException exception)
+        {
+            return TypedResults.Problem(exception.Message, statusCode: StatusCodes.Status501NotImplemented, title: "Search is not available.");
         }
 
         var (rows, next) = query.Paging.Cut(result.Rows, query.Sort.Name, r => (ArticleSort.KeyOf(r), r.Id));
