@@ -106,7 +106,7 @@ public static class ArticleEndpoints
         return routes;
     }
 
-    internal static async Task<Results<CachedJson<Page<ArticleResponse>>, ValidationProblem, ChallengeHttpResult, ProblemHttpResult>> ListArticles(
+    internal static async Task<Results<CachedJson<Page<ArticleResponse>>, ValidationProblem, ChallengeHttpResult>> ListArticles(
         HttpContext context, ArticleListReader reader, [AsParameters] ArticleListParameters parameters, CancellationToken cancellationToken)
     {
         if (!parameters.TryValidate(out var query, out var errors))
@@ -132,10 +132,6 @@ public static class ArticleEndpoints
         catch (SearchSyntaxException exception)
         {
             return Problems.Invalid("q", $"The search could not be understood ({exception.Message}). Use words, \"quoted phrases\", OR, NOT and prefix* — or quote the whole text.");
-        }
-        catch (SearchUnavailableException exception)
-        {
-            return TypedResults.Problem(exception.Message, statusCode: StatusCodes.Status501NotImplemented, title: "Search is not available.");
         }
 
         var (rows, next) = query.Paging.Cut(result.Rows, query.Sort.Name, r => (ArticleSort.KeyOf(r), r.Id));

@@ -61,9 +61,6 @@ internal sealed record ArticleListResult(
 /// <summary>Thrown when the search text is not valid FTS5 query syntax.</summary>
 internal sealed class SearchSyntaxException(string message) : Exception(message);
 
-/// <summary>Thrown for a search on an engine that cannot search yet (PostgreSQL).</summary>
-internal sealed class SearchUnavailableException(string message) : Exception(message);
-
 /// <summary>
 /// Builds and runs the article list: filters, keyset paging on an indexed order, optional full-text search
 /// and includes, all in one command. Only whitelisted SQL fragments are concatenated; every value is a parameter.
@@ -197,9 +194,7 @@ internal sealed class ArticleListReader(CmsDatabase database, IOptions<CmsOption
         {
             await using var connection = query.Search is null
                 ? await database.OpenAsync(cancellationToken)
-                : database is SqliteDatabase sqlite
-                    ? await sqlite.OpenSearchReaderAsync(cancellationToken)
-                    : throw new SearchUnavailableException("Full-text search (q) runs on the SQLite engine only in this version; lists without q work on PostgreSQL.");
+                : await NotOnThisEngineException.RequireSqlite(database, "Full-text search (q)").OpenSearchReaderAsync(cancellationToken);
             await using var results = await connection.QueryMultipleAsync(new CommandDefinition(string.Join(";\n", statements), parameters, cancellationToken: cancellationToken));
             var rows = (await results.ReadAsync<ArticleRow>()).AsList();
             long? total = query.Paging.Count ? await results.ReadSingleAsync<long>() : null;

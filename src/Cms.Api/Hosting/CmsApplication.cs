@@ -75,6 +75,7 @@ public static class CmsApplication
         services.AddProblemDetails(options => options.CustomizeProblemDetails = Problems.FillDefaults);
         services.AddExceptionHandler<BadRequestExceptionHandler>();
         services.AddExceptionHandler<DatabaseBusyExceptionHandler>();
+        services.AddExceptionHandler<NotOnThisEngineExceptionHandler>();
 
         services.AddAuthentication(ApiKeyAuthenticationHandler.SchemeName)
             .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null);

@@ -86,8 +86,9 @@ internal sealed partial class DocumentStore(WriteTransaction write, SearchIndexe
 
     /// <summary>Upserts one whole article in a write transaction of its own (PUT by slug).</summary>
     public static async Task<Change> UpsertOneAsync(
-        CmsDatabase database, SearchIndexer search, string slug, ArticleDocument document, DateTimeOffset now, CancellationToken cancellationToken)
+        CmsDatabase database, SearchIndexer? search, string slug, ArticleDocument document, DateTimeOffset now, CancellationToken cancellationToken)
     {
+        NotOnThisEngineException.RequireSqlite(database, "Upsert by slug");
         await using var write = await database.BeginWriteAsync(cancellationToken);
         using var documents = new DocumentStore(write, search);
         var (change, id) = await documents.UpsertAsync(slug, document, now);

@@ -76,7 +76,7 @@ internal sealed class Exporter(CmsDatabase database, ETags etags)
                     Status = ArticleStatuses.Parse(article.Status),
                     PublishAt = article.PublishAt,
                     PublishedAt = article.PublishedAt,
-                    CommentsOpen = article.CommentsOpen != 0,
+                    CommentsOpen = article.CommentsOpen,
                     Sections = sections[article.Id].Select(r => new SectionDocument { Heading = r.Heading, Body = r.Body }).ToList(),
                     PullQuotes = quotes[article.Id].Select(r => new PullQuoteDocument { Text = r.Text, Attribution = r.Attribution, Section = (int?)r.Section, AfterParagraph = (int?)r.AfterParagraph }).ToList(),
                 };
@@ -172,7 +172,20 @@ internal sealed class Exporter(CmsDatabase database, ETags etags)
         buffer.SetLength(0);
     }
 
-    private sealed record ArticleExportRow(long Id, string Slug, string Title, string? Standfirst, string? Byline, string Status, DateTimeOffset? PublishAt, DateTimeOffset? PublishedAt, long CommentsOpen);
+    // Properties rather than a constructor: Dapper converts into a property's type (comments_open is an integer on SQLite,
+    // a boolean on PostgreSQL), but a constructor must match the columns' types exactly.
+    private sealed class ArticleExportRow
+    {
+        public long Id { get; init; }
+        public string Slug { get; init; } = "";
+        public string Title { get; init; } = "";
+        public string? Standfirst { get; init; }
+        public string? Byline { get; init; }
+        public string Status { get; init; } = "";
+        public DateTimeOffset? PublishAt { get; init; }
+        public DateTimeOffset? PublishedAt { get; init; }
+        public bool CommentsOpen { get; init; }
+    }
 
     private sealed record SectionExportRow(long ArticleId, string? Heading, string Body);
 

@@ -16,7 +16,7 @@ internal sealed class Importer(
     CmsDatabase database,
     TimeProvider clock,
     ScheduledPublisher publisher,
-    SearchIndexer search)
+    SearchIndexer? search = null)
 {
     /// <summary>More problems than this are summarised, so a broken 50,000-line file gives a readable answer.</summary>
     public const int MaxReportedErrors = 200;
@@ -27,6 +27,7 @@ internal sealed class Importer(
     public async Task<(ImportResult Result, IDictionary<string, string[]> Errors)> ImportAsync(
         IAsyncEnumerable<BundleItem> items, bool dryRun, CancellationToken cancellationToken)
     {
+        NotOnThisEngineException.RequireSqlite(database, "Import");
         var run = new Run();
         // The bulk settings are for this run only: the connection goes back to the pool afterwards with SQLite's defaults.
         BulkWriteSettings? bulk = null;
