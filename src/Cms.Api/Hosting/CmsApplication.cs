@@ -74,8 +74,7 @@ public static class CmsApplication
         services.AddSingleton<IProblemDetailsWriter, ProblemJsonWriter>();
         services.AddProblemDetails(options => options.CustomizeProblemDetails = Problems.FillDefaults);
         services.AddExceptionHandler<BadRequestExceptionHandler>();
-        services.AddExceptionHandler<DatabaseBusyExceptionHandler>();
-        services.AddExceptionHandler<NotOnThisEngineExceptionHandler>();
+        services.AddExceptionHandler<DatabaseExceptionHandler>();
 
         services.AddAuthentication(ApiKeyAuthenticationHandler.SchemeName)
             .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null);
