@@ -238,7 +238,7 @@ run "(d) list, cursor depth $depth" "$connections" "$url/api/v1/articles?limit=2
 run "(c) again, after (d)" "$connections" "$url/api/v1/articles?limit=20"
 run "(e) search 'council', limit 20" "$connections" "$url/api/v1/articles?q=council&limit=20"
 run "(f) post comment (16 conns)" 16 "$url" -s "$work/comment.lua"
-# Memory after the one-article scenarios, as issue 6 measured it; (h) and (j) then fill the response cache with the
+# Memory after the one-article scenarios, where the memory target was first set; (h) and (j) then fill the response cache with the
 # long tail (up to Cms:Caching:MaxMegabytes), which the figure after the run includes.
 rss_hot_kb="$(ps -o rss= -p "$server_pid" | tr -d ' ')"
 run "(h) Zipf article pages" "$connections" "$url" -s "$work/zipf.lua"

@@ -23,7 +23,7 @@ public sealed class CmsFactory : WebApplicationFactory<Program>
     /// <summary>The engine this run tests: sqlite unless CMS_TEST_ENGINE says postgres.</summary>
     public static bool OnPostgres { get; } = Environment.GetEnvironmentVariable("CMS_TEST_ENGINE") == "postgres";
 
-    private readonly PostgresDatabase? postgres;
+    private readonly TestPostgresDatabase? postgres;
     private readonly PostgresCommandCounter? postgresCommands;
 
     public const string AdminKey = "test-admin-key-0123456789";
@@ -42,7 +42,7 @@ public sealed class CmsFactory : WebApplicationFactory<Program>
         };
         if (OnPostgres && databasePath is null)
         {
-            postgres = PostgresDatabase.CreateAsync().GetAwaiter().GetResult();
+            postgres = TestPostgresDatabase.CreateAsync().GetAwaiter().GetResult();
             postgresCommands = new PostgresCommandCounter(postgres.Name);
             this.settings["Cms:Database:Provider"] = "postgres";
             this.settings["ConnectionStrings:Cms"] = postgres.ConnectionString;

@@ -8,11 +8,11 @@ namespace Cms.Api.Tests;
 /// Without the variable the PostgreSQL tests are skipped, saying why; scripts/test.sh fails rather than skip when
 /// PostgreSQL is installed.
 /// </summary>
-internal sealed class PostgresDatabase : IAsyncDisposable
+internal sealed class TestPostgresDatabase : IAsyncDisposable
 {
     private const string Variable = "CMS_TEST_POSTGRES";
 
-    private PostgresDatabase(string server, string name)
+    private TestPostgresDatabase(string server, string name)
     {
         this.server = server;
         Name = name;
@@ -28,7 +28,7 @@ internal sealed class PostgresDatabase : IAsyncDisposable
 
     public NpgsqlDataSource DataSource { get; }
 
-    public static async Task<PostgresDatabase> CreateAsync()
+    public static async Task<TestPostgresDatabase> CreateAsync()
     {
         var server = Environment.GetEnvironmentVariable(Variable);
         if (string.IsNullOrEmpty(server))
@@ -41,7 +41,7 @@ internal sealed class PostgresDatabase : IAsyncDisposable
         await connection.OpenAsync();
         await using var command = new NpgsqlCommand($"CREATE DATABASE {name}", connection);
         await command.ExecuteNonQueryAsync();
-        return new PostgresDatabase(server, name);
+        return new TestPostgresDatabase(server, name);
     }
 
     public async ValueTask DisposeAsync()

@@ -8,10 +8,10 @@ namespace Cms.Api.Tests.Data;
 /// <summary>PostgreSQL's schema and its migrations: numbered as SQLite's, applied once however many nodes start.</summary>
 public sealed class PostgresSchemaTests
 {
-    private PostgresDatabase database = null!;
+    private TestPostgresDatabase database = null!;
 
     [SetUp]
-    public async Task CreateDatabase() => database = await PostgresDatabase.CreateAsync();
+    public async Task CreateDatabase() => database = await TestPostgresDatabase.CreateAsync();
 
     [TearDown]
     public async Task DropDatabase()
