@@ -25,10 +25,8 @@ public static class ArticleEndpoints
             .WithDescription("Without a key: published articles only. With a key: every status, optionally filtered with `status`. "
                 + "Filter with `q` (full-text, ranked by relevance among the most recent matches, with a `snippet` on each hit), `byline`, `publishedAfter`, `publishedBefore`; "
                 + "order with `sort`. Pages by cursor: follow `nextCursor` (also in the `Link: <…>; rel=\"next\"` header) until it is null. "
-                + "`include=sections,pullQuotes` embeds each article's parts in the same response. `count=true` adds `totalCount`. "
-                + "On the PostgreSQL engine, `q` answers 501 in this version.")
+                + "`include=sections,pullQuotes` embeds each article's parts in the same response. `count=true` adds `totalCount`.")
             .ProducesValidationProblem()
-            .ProducesProblem(StatusCodes.Status501NotImplemented)
             .ProducesProblem(StatusCodes.Status401Unauthorized)
             .AllowAnonymous();
 

@@ -7,7 +7,6 @@ using Cms.Api.Http;
 using Cms.Api.Search;
 using Cms.Api.Settings;
 using Dapper;
-using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Options;
 
 namespace Cms.Api.Articles;
@@ -26,9 +25,8 @@ internal sealed record ArticleSort(string Name, string KeySql, bool Descending, 
         new ArticleSort("title", "a.title_sort", false, "@CursorKey"),
     }.ToDictionary(s => s.Name);
 
-    /// <summary>Search results, best match first (bm25: lower is better). Title counts most, then standfirst, headings, byline, body.</summary>
-    public static readonly ArticleSort Relevance = new(
-        "relevance", "bm25(articles_fts, 10.0, 5.0, 2.0, 3.0, 1.0)", false, "CAST(@CursorKey AS REAL)");
+    /// <summary>Search results, best match first: ordered by the engine's relevance key (<see cref="FullTextSearch.RelevanceKey"/>).</summary>
+    public static readonly ArticleSort Relevance = new("relevance", string.Empty, false, "CAST(@CursorKey AS DOUBLE PRECISION)");
 
     public static string KeyOf(ArticleRow row) => row.SortKey switch
     {
@@ -58,14 +56,11 @@ internal sealed record ArticleListResult(
     ILookup<long, PullQuoteRow> PullQuotes,
     IReadOnlyDictionary<long, string> Snippets);
 
-/// <summary>Thrown when the search text is not valid FTS5 query syntax.</summary>
-internal sealed class SearchSyntaxException(string message) : Exception(message);
-
 /// <summary>
-/// Builds and runs the article list: filters, keyset paging on an indexed order, optional full-text search
-/// and includes, all in one command. Only whitelisted SQL fragments are concatenated; every value is a parameter.
+/// Builds and runs the article list: filters, keyset paging on an indexed order, optional full-text search, then the
+/// page's includes and snippets by id. Only whitelisted SQL fragments are concatenated; every value is a parameter.
 /// </summary>
-internal sealed class ArticleListReader(CmsDatabase database, IOptions<CmsOptions> options)
+internal sealed class ArticleListReader(CmsDatabase database, FullTextSearch fullText, IOptions<CmsOptions> options)
 {
     // SQLite runs a query on the calling thread. Searches let in all at once share the cores, so each takes as long as
     // all of them together (a long one longest) and holds a thread meanwhile; taken in turn, first come first served, one
@@ -75,13 +70,7 @@ internal sealed class ArticleListReader(CmsDatabase database, IOptions<CmsOption
     public async Task<ArticleListResult> ReadAsync(ArticleListQuery query, CancellationToken cancellationToken)
     {
         var filters = new StringBuilder();
-        var from = "articles a";
-        if (query.Search is not null)
-        {
-            from += $" JOIN {SearchIndex.Schema}.articles_fts ON articles_fts.rowid = a.id";
-            filters.Append(" AND articles_fts MATCH @Search");
-        }
-
+        var from = query.Search is null ? "articles a" : "articles a" + fullText.Join;
         if (query.Status is not null)
         {
             filters.Append(" AND a.status = @Status");
@@ -102,77 +91,42 @@ internal sealed class ArticleListReader(CmsDatabase database, IOptions<CmsOption
             filters.Append(" AND a.published_at < @PublishedBefore");
         }
 
-        var sort = query.Sort;
-        if (sort == ArticleSort.Relevance)
+        var relevance = query.Sort == ArticleSort.Relevance;
+        var sort = relevance ? query.Sort with { KeySql = fullText.RelevanceKey } : query.Sort;
+        if (relevance)
         {
             // Relevance ranks the newest RankedMatches matches only (those with the highest ids, found by walking the
             // index backwards, no scoring): the rank's cost is bounded, and the page, its cursor and the count agree.
             var matching = filters.ToString();
-            filters.Append($" AND articles_fts.rowid >= COALESCE((SELECT articles_fts.rowid FROM {from} WHERE 1 = 1{matching} ORDER BY articles_fts.rowid DESC LIMIT 1 OFFSET @RankedMatches - 1), 0)");
+            filters.Append($" AND {fullText.MatchId} >= COALESCE((SELECT {fullText.MatchId} FROM {from} WHERE 1 = 1{matching} ORDER BY {fullText.MatchId} DESC LIMIT 1 OFFSET @RankedMatches - 1), 0)");
         }
+
         var direction = sort.Descending ? "DESC" : "ASC";
         var keyset = query.Paging.After is null
             ? string.Empty
             : $" AND ({sort.KeySql}, a.id) {(sort.Descending ? "<" : ">")} ({sort.CursorKeySql}, @CursorId)";
-        string page, pageIds, prepare = string.Empty;
-        if (query.Search is null)
-        {
-            page = $"""
-                SELECT {ArticleStore.Columns}, NULL AS score, {sort.KeySql} AS sort_key FROM {from}
-                WHERE 1 = 1{filters}{keyset}
-                ORDER BY {sort.KeySql} {direction}, a.id {direction}
-                LIMIT @Fetch OFFSET @Offset
-                """;
-            pageIds = page;
-        }
-        else
-        {
-            // Ranking touches every match it ranks; only ids and keys go through that sort, once, into the connection's
-            // temporary search_page table. The index keeps no text (migration 0010): the snippets are cut from the page's
-            // stored text (Snippets).
-            prepare = $"""
-                {SearchIndex.CreateSearchPage}
-                DELETE FROM temp.search_page;
-                INSERT INTO temp.search_page (id, score, sort_key)
-                SELECT a.id, {(sort == ArticleSort.Relevance ? sort.KeySql : "NULL")} AS score, {sort.KeySql} AS sort_key FROM {from}
-                WHERE 1 = 1{filters}{keyset}
-                ORDER BY {sort.KeySql} {direction}, a.id {direction}
-                LIMIT @Fetch OFFSET @Offset;
-
-                """;
-            // CROSS JOIN: the page drives. SQLite has no statistics for the temporary table and would otherwise scan the articles.
-            pageIds = "SELECT id FROM temp.search_page";
-            page = $"""
-                SELECT {ArticleStore.Columns}, hits.score AS score, hits.sort_key AS sort_key
-                FROM temp.search_page hits CROSS JOIN articles a ON a.id = hits.id
-                ORDER BY hits.sort_key {direction}, a.id {direction}
-                """;
-        }
-
-        var statements = new List<string> { prepare + page };
+        var page = $"""
+            SELECT {ArticleStore.Columns}, {(relevance ? sort.KeySql : "NULL")} AS score, {sort.KeySql} AS sort_key FROM {from}
+            WHERE 1 = 1{filters}{keyset}
+            ORDER BY {sort.KeySql} {direction}, a.id {direction}
+            LIMIT @Fetch OFFSET @Offset
+            """;
+        var statements = new List<string> { page };
         if (query.Paging.Count)
         {
             statements.Add($"SELECT COUNT(*) FROM {from} WHERE 1 = 1{filters}");
         }
 
-        if (query.Search is not null)
+        // A list's includes go in the same command, repeating its page query (an index range, cheap); a search's follow by
+        // the page's ids, so that the search runs once.
+        if (query.Search is null)
         {
-            statements.Add($"SELECT id, {SearchIndex.Columns} FROM articles_search WHERE id IN (SELECT id FROM temp.search_page)");
-        }
-
-        if (query.Includes.HasFlag(ArticleIncludes.Sections))
-        {
-            statements.Add($"WITH page AS ({pageIds}) SELECT {SectionStore.Columns} FROM sections s JOIN articles a ON a.id = s.article_id WHERE s.article_id IN (SELECT id FROM page) ORDER BY s.article_id, s.position");
-        }
-
-        if (query.Includes.HasFlag(ArticleIncludes.PullQuotes))
-        {
-            statements.Add($"WITH page AS ({pageIds}) SELECT {PullQuoteStore.Columns} FROM pull_quotes q JOIN articles a ON a.id = q.article_id WHERE q.article_id IN (SELECT id FROM page) ORDER BY q.article_id, q.id");
+            statements.AddRange(Parts(query.Includes).Select(p => $"WITH page AS ({page}) {p.Replace("IN @Ids", "IN (SELECT id FROM page)", StringComparison.Ordinal)}"));
         }
 
         var parameters = new
         {
-            query.Search,
+            Search = query.Search is null ? null : fullText.SearchValue(query.Search),
             query.Status,
             Byline = query.Byline is null ? null : LikePattern.Escape(query.Byline),
             query.PublishedAfter,
@@ -194,18 +148,23 @@ internal sealed class ArticleListReader(CmsDatabase database, IOptions<CmsOption
         {
             await using var connection = query.Search is null
                 ? await database.OpenAsync(cancellationToken)
-                : await NotOnThisEngineException.RequireSqlite(database, "Full-text search (q)").OpenSearchReaderAsync(cancellationToken);
+                : await fullText.OpenAsync(cancellationToken);
             await using var results = await connection.QueryMultipleAsync(new CommandDefinition(string.Join(";\n", statements), parameters, cancellationToken: cancellationToken));
             var rows = (await results.ReadAsync<ArticleRow>()).AsList();
             long? total = query.Paging.Count ? await results.ReadSingleAsync<long>() : null;
-            var snippets = query.Search is null ? new Dictionary<long, string>() : CutSnippets(query.Search, await results.ReadAsync());
-            var sections = query.Includes.HasFlag(ArticleIncludes.Sections) ? (await results.ReadAsync<SectionRow>()).ToLookup(s => s.ArticleId) : Empty<SectionRow>();
-            var quotes = query.Includes.HasFlag(ArticleIncludes.PullQuotes) ? (await results.ReadAsync<PullQuoteRow>()).ToLookup(q => q.ArticleId) : Empty<PullQuoteRow>();
-            return new ArticleListResult(rows, total, sections, quotes, snippets);
+            if (query.Search is null)
+            {
+                return new ArticleListResult(rows, total, await ReadSections(results, query.Includes), await ReadPullQuotes(results, query.Includes), new Dictionary<long, string>());
+            }
+
+            var (sql, ids) = IdLists.Expand(string.Join(";\n", Parts(query.Includes).Prepend(Texts)), [.. rows.Select(r => r.Id)]);
+            await using var parts = await connection.QueryMultipleAsync(new CommandDefinition(sql, ids, cancellationToken: cancellationToken));
+            var snippets = CutSnippets(query.Search, await parts.ReadAsync());
+            return new ArticleListResult(rows, total, await ReadSections(parts, query.Includes), await ReadPullQuotes(parts, query.Includes), snippets);
         }
-        catch (SqliteException exception) when (query.Search is not null && IsSearchSyntaxError(exception))
+        catch (Exception exception) when (query.Search is not null && fullText.SyntaxError(exception) is { } message)
         {
-            throw new SearchSyntaxException(exception.Message.Replace("SQLite Error 1: ", string.Empty, StringComparison.Ordinal).Trim('\'', '.', ' '));
+            throw new SearchSyntaxException(message);
         }
         finally
         {
@@ -213,11 +172,27 @@ internal sealed class ArticleListReader(CmsDatabase database, IOptions<CmsOption
         }
     }
 
-    // FTS5 reports query syntax problems as plain SQLITE_ERRORs with these messages.
-    private static bool IsSearchSyntaxError(SqliteException exception) =>
-        exception.SqliteErrorCode == 1
-        && new[] { "fts5", "unterminated string", "no such column", "unknown special query" }
-            .Any(m => exception.Message.Contains(m, StringComparison.OrdinalIgnoreCase));
+    // The hits' text, for their snippets.
+    private const string Texts = $"SELECT id, {SearchIndex.Columns} FROM articles_search WHERE id IN @Ids";
+
+    private static IEnumerable<string> Parts(ArticleIncludes includes)
+    {
+        if (includes.HasFlag(ArticleIncludes.Sections))
+        {
+            yield return $"SELECT {SectionStore.Columns} FROM sections s JOIN articles a ON a.id = s.article_id WHERE s.article_id IN @Ids ORDER BY s.article_id, s.position";
+        }
+
+        if (includes.HasFlag(ArticleIncludes.PullQuotes))
+        {
+            yield return $"SELECT {PullQuoteStore.Columns} FROM pull_quotes q JOIN articles a ON a.id = q.article_id WHERE q.article_id IN @Ids ORDER BY q.article_id, q.id";
+        }
+    }
+
+    private static async Task<ILookup<long, SectionRow>> ReadSections(SqlMapper.GridReader results, ArticleIncludes includes) =>
+        includes.HasFlag(ArticleIncludes.Sections) ? (await results.ReadAsync<SectionRow>()).ToLookup(s => s.ArticleId) : Empty<SectionRow>();
+
+    private static async Task<ILookup<long, PullQuoteRow>> ReadPullQuotes(SqlMapper.GridReader results, ArticleIncludes includes) =>
+        includes.HasFlag(ArticleIncludes.PullQuotes) ? (await results.ReadAsync<PullQuoteRow>()).ToLookup(q => q.ArticleId) : Empty<PullQuoteRow>();
 
     private static ILookup<long, T> Empty<T>() => Array.Empty<T>().ToLookup(_ => 0L);
 
@@ -226,7 +201,7 @@ internal sealed class ArticleListReader(CmsDatabase database, IOptions<CmsOption
     {
         var phrases = SearchTerms.Parse(search);
         return texts.Cast<IDictionary<string, object?>>().ToDictionary(
-            t => (long)t["id"]!,
+            t => Convert.ToInt64(t["id"], CultureInfo.InvariantCulture),
             t => Snippets.Cut(phrases, [.. SearchIndex.ColumnNames.Select(c => t[c] as string ?? string.Empty)]));
     }
 }

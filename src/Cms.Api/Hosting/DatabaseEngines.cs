@@ -26,6 +26,7 @@ internal static class DatabaseEngines
             services.AddSingleton<CmsDatabase>(provider => provider.GetRequiredService<SqliteDatabase>());
             services.AddSingleton<IDatabaseMigrator, Migrator>();
             services.AddSingleton<SearchChanges, SearchChanges.Logged>();
+            services.AddSingleton<FullTextSearch, FullTextSearch.Fts5>();
         }
         else
         {
@@ -36,6 +37,7 @@ internal static class DatabaseEngines
             services.AddSingleton(provider => provider.GetRequiredService<PostgresDatabase>().DataSource);
             services.AddSingleton<IDatabaseMigrator, PostgresMigrator>();
             services.AddSingleton<SearchChanges, SearchChanges.Triggered>();
+            services.AddSingleton<FullTextSearch, FullTextSearch.TsVector>();
             services.AddHostedService<ChangeNotifications>();
         }
 

@@ -40,12 +40,6 @@ internal static class SearchIndex
         );
         """;
 
-    /// <summary>
-    /// A reading connection's page of hits. Created when missing by every search, because changing a connection's
-    /// temp_store (an import does) drops temporary tables.
-    /// </summary>
-    public const string CreateSearchPage = "CREATE TEMP TABLE IF NOT EXISTS search_page (id INTEGER PRIMARY KEY, score, sort_key);";
-
     public const string Columns = "title, standfirst, byline, headings, bodies";
 
     public static readonly string[] ColumnNames = Columns.Split(", ");

@@ -186,7 +186,6 @@ public sealed class ArticleSearchTests : ApiTest
     private static string[] Titles(JsonObject page) => page["items"]!.AsArray().Select(a => (string)a!["title"]!).ToArray();
 
     [Test]
-    [Category(Engines.NotYetOnPostgres)]
     public async Task Search_ranks_title_matches_first_and_marks_the_snippet()
     {
         var inBody = (long)(await CreatePublishedArticle("Council meeting"))["id"]!;
@@ -207,7 +206,6 @@ public sealed class ArticleSearchTests : ApiTest
     }
 
     [Test]
-    [Category(Engines.NotYetOnPostgres)]
     public async Task The_index_follows_section_inserts_updates_and_deletes_and_ignores_drafts_for_the_public()
     {
         var article = (long)(await CreatePublishedArticle("Weather"))["id"]!;
@@ -226,7 +224,6 @@ public sealed class ArticleSearchTests : ApiTest
     }
 
     [Test]
-    [Category(Engines.NotYetOnPostgres)]
     public async Task Search_matches_without_accents_and_pages_by_relevance_cursor()
     {
         for (var i = 0; i < 5; i++)
@@ -250,7 +247,6 @@ public sealed class ArticleSearchTests : ApiTest
     [TestCase("\"unbalanced")]
     [TestCase("AND")]
     [TestCase("title: (")]
-    [Category(Engines.NotYetOnPostgres)]
     public async Task Bad_search_syntax_is_a_400_not_a_500(string q)
     {
         await CreatePublishedArticle("Something");
