@@ -1,6 +1,7 @@
 using Cms.Api.Settings;
 using Microsoft.Extensions.Options;
 using Cms.Api.Data;
+using Dapper;
 using Cms.Api.Tests.Data;
 using Microsoft.Extensions.Configuration;
 using System.Net.Http.Headers;
@@ -57,21 +58,39 @@ public sealed class CmsFactory : WebApplicationFactory<Program>
     public string DatabasePath { get; }
 
     /// <summary>
-    /// Another node of the same deployment: the application again, on this one's PostgreSQL database, with a clock of
-    /// its own. This factory keeps owning the database (the other drops nothing when disposed).
+    /// The application again, on this one's database (the same SQLite file, or the same PostgreSQL database), with a clock
+    /// of its own: a restart once this one is disposed, or a second copy beside it. This factory keeps owning the
+    /// database (the other deletes nothing when disposed).
     /// </summary>
-    public CmsFactory AnotherNode()
+    public CmsFactory OnSameDatabase(IDictionary<string, string?>? settings = null)
     {
-        if (postgres is null)
+        var same = new Dictionary<string, string?>(settings ?? new Dictionary<string, string?>());
+        if (postgres is not null)
         {
-            throw new InvalidOperationException("Several nodes share a PostgreSQL database: run with CMS_TEST_ENGINE=postgres.");
+            same["Cms:Database:Provider"] = "postgres";
+            same["ConnectionStrings:Cms"] = postgres.ConnectionString;
         }
 
-        return new CmsFactory(DatabasePath, new Dictionary<string, string?>
-        {
-            ["Cms:Database:Provider"] = "postgres",
-            ["ConnectionStrings:Cms"] = postgres.ConnectionString,
-        });
+        return new CmsFactory(DatabasePath, same);
+    }
+
+    /// <summary>Another node of the same deployment: several nodes share a PostgreSQL database.</summary>
+    public CmsFactory AnotherNode() => postgres is null
+        ? throw new InvalidOperationException("Several nodes share a PostgreSQL database: run with CMS_TEST_ENGINE=postgres.")
+        : OnSameDatabase();
+
+    /// <summary>A number the database answers, read through the application's own connections (either engine).</summary>
+    public long Scalar(string sql, object? parameters = null)
+    {
+        using var connection = Services.GetRequiredService<CmsDatabase>().OpenAsync().GetAwaiter().GetResult();
+        return connection.ExecuteScalar<long>(sql, parameters);
+    }
+
+    /// <summary>Runs statements on the database directly, as an operator (or a fault) would, outside the application.</summary>
+    public void Execute(string sql)
+    {
+        using var connection = Services.GetRequiredService<CmsDatabase>().OpenAsync().GetAwaiter().GetResult();
+        connection.Execute(sql);
     }
 
     /// <summary>Starts at 2026-11-25T09:00Z and moves only when a test advances it (timers included).</summary>

@@ -2,6 +2,7 @@ using Cms.Api.Data;
 using Cms.Api.Data.Postgres;
 using Cms.Api.Search;
 using Cms.Api.Settings;
+using Cms.Api.Transfer;
 using Microsoft.Extensions.Options;
 
 namespace Cms.Api.Hosting;
@@ -27,6 +28,7 @@ internal static class DatabaseEngines
             services.AddSingleton<IDatabaseMigrator, Migrator>();
             services.AddSingleton<SearchChanges, SearchChanges.Logged>();
             services.AddSingleton<FullTextSearch, FullTextSearch.Fts5>();
+            services.AddSingleton<DocumentWriters, SqliteDocumentWriters>();
         }
         else
         {
@@ -38,6 +40,7 @@ internal static class DatabaseEngines
             services.AddSingleton<IDatabaseMigrator, PostgresMigrator>();
             services.AddSingleton<SearchChanges, SearchChanges.Triggered>();
             services.AddSingleton<FullTextSearch, FullTextSearch.TsVector>();
+            services.AddSingleton<DocumentWriters, PostgresDocumentWriters>();
             services.AddHostedService<ChangeNotifications>();
         }
 

@@ -1,7 +1,6 @@
 using Cms.Api.Auth;
 using Cms.Api.Data;
 using Cms.Api.Idempotency;
-using Cms.Api.Search;
 using Cms.Api.Settings;
 using Cms.Api.Transfer;
 using Dapper;
@@ -25,7 +24,7 @@ internal sealed class DatabaseStartup(
     IServer server,
     TimeProvider clock,
     ILogger<DatabaseStartup> logger,
-    SearchIndexer? search = null) : IHostedService
+    DocumentWriters documents) : IHostedService
 {
     private const string GeneratedAdminName = "admin (generated)";
 
@@ -43,10 +42,9 @@ internal sealed class DatabaseStartup(
         await IdempotencyRecords.ClearClaimsAsync(database, cancellationToken);
         var generatedKey = await LoadKeysAsync(cancellationToken);
 
-        // The demo article is written by the SQLite engine's document store (search, its indexer, is SQLite's alone).
-        if (search is not null && (options.Value.SeedDemoContent ?? environment.IsDevelopment()))
+        if (options.Value.SeedDemoContent ?? environment.IsDevelopment())
         {
-            await DemoContent.SeedIfEmptyAsync(database, search, clock, cancellationToken);
+            await DemoContent.SeedIfEmptyAsync(documents, clock, cancellationToken);
         }
 
         lifetime.ApplicationStarted.Register(() => Announce(generatedKey));

@@ -1,7 +1,6 @@
 using Cms.Api.Articles;
 using Cms.Api.Comments;
 using Cms.Api.Data;
-using Cms.Api.Search;
 
 namespace Cms.Api.Transfer;
 
@@ -24,16 +23,15 @@ internal static class DemoContent
         ("What happens next", "Engineers will inspect the quay wall next week. A public meeting on the flood defence plan is set for 4 December at the town hall."),
     ];
 
-    public static async Task SeedIfEmptyAsync(CmsDatabase database, SearchIndexer search, TimeProvider clock, CancellationToken cancellationToken)
+    public static async Task SeedIfEmptyAsync(DocumentWriters writers, TimeProvider clock, CancellationToken cancellationToken)
     {
-        await using var write = await database.BeginWriteAsync(cancellationToken);
-        if (await write.ScalarAsync<long>(CountArticles) > 0)
+        await using var documents = await writers.BeginAsync(bulk: false, dryRun: false, cancellationToken);
+        if (await documents.Write.ScalarAsync<long>(CountArticles) > 0)
         {
             return;
         }
 
         var now = Timestamps.Now(clock);
-        using var documents = new DocumentStore(write, search);
         await documents.UpsertAsync(Slug, new ArticleDocument
         {
             Slug = Slug,
@@ -56,14 +54,15 @@ internal static class DemoContent
 
         foreach (var (name, body) in Comments)
         {
-            documents.AddComment(new CommentDocument
+            var comment = new CommentDocument
             {
                 Article = Slug,
                 Name = name,
                 Body = body,
                 Status = CommentStatus.Approved,
                 CreatedAt = now,
-            }, parentId: null, now);
+            };
+            await documents.AddCommentAsync(comment, CommentFacts.Of(comment, now), parentId: null);
         }
 
         await documents.CommitAsync();

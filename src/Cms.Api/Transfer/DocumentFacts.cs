@@ -29,3 +29,24 @@ internal readonly record struct SectionText(string Headings, string Bodies)
             string.Join('\n', sections.Select(s => s.Body)));
     }
 }
+
+/// <summary>
+/// What makes two comments of one article the same (name, body, createdAt), hashed from the body's fingerprint and the
+/// timestamp, which the read-ahead already worked out, instead of hashing the body text itself for every comment.
+/// </summary>
+internal readonly record struct CommentKey(string? Name, string? Body, string CreatedAt, long BodyHash)
+{
+    public bool Equals(CommentKey other) =>
+        BodyHash == other.BodyHash && CreatedAt == other.CreatedAt && Name == other.Name && Body == other.Body;
+
+    public override int GetHashCode()
+    {
+        var hash = BodyHash;
+        foreach (var c in CreatedAt)
+        {
+            hash = (hash ^ c) * 1099511628211; // FNV-1a: many comments share a body ("+1"), few share a time as well
+        }
+
+        return (int)hash ^ (int)(hash >> 32);
+    }
+}

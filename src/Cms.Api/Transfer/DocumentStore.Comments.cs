@@ -12,11 +12,6 @@ internal sealed partial class DocumentStore
     // without a query (ten million of them at a million articles). Any other article's comments are looked up.
     private long newestCreatedArticle;
     private readonly Dictionary<CommentKey, long> newestArticleComments = [];
-    private const string FindComment = """
-        SELECT id FROM comments
-        WHERE article_id = @ArticleId AND name = @Name AND body = @Body AND created_at = @CreatedAt
-        """;
-
     private const string InsertComment = """
         INSERT INTO comments (article_id, parent_id, name, email, website, body, body_hash, status, created_at, updated_at, version, imported)
         VALUES (@ArticleId, @ParentId, @Name, @Email, @Website, @Body, @BodyHash, @Status, @CreatedAt, @CreatedAt, 1, 1)
@@ -54,26 +49,5 @@ internal sealed partial class DocumentStore
         }
 
         return (Change.Created, newId);
-    }
-
-    /// <summary>
-    /// What makes two comments of one article the same (name, body, createdAt), hashed from the body's fingerprint and the
-    /// timestamp, which the read-ahead already worked out, instead of hashing the body text itself for every comment.
-    /// </summary>
-    private readonly record struct CommentKey(string? Name, string? Body, string CreatedAt, long BodyHash)
-    {
-        public bool Equals(CommentKey other) =>
-            BodyHash == other.BodyHash && CreatedAt == other.CreatedAt && Name == other.Name && Body == other.Body;
-
-        public override int GetHashCode()
-        {
-            var hash = BodyHash;
-            foreach (var c in CreatedAt)
-            {
-                hash = (hash ^ c) * 1099511628211; // FNV-1a: many comments share a body ("+1"), few share a time as well
-            }
-
-            return (int)hash ^ (int)(hash >> 32);
-        }
     }
 }

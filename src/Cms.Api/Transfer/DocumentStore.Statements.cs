@@ -19,9 +19,9 @@ internal sealed partial class DocumentStore
     private PreparedCommands.Statement? recordChanges;
     private PreparedCommands.Statement? selectArticleId;
 
-    private PreparedCommands.Statement DeletePartsStatement => deleteParts ??= prepared.Prepare(DeleteParts, "@Id");
+    private PreparedCommands.Statement DeletePartsStatement => deleteParts ??= prepared.Prepare(StoredDocuments.DeleteParts, "@Id");
 
-    private PreparedCommands.Statement FindCommentStatement => findComment ??= prepared.Prepare(FindComment, "@ArticleId", "@Name", "@Body", "@CreatedAt");
+    private PreparedCommands.Statement FindCommentStatement => findComment ??= prepared.Prepare(StoredDocuments.FindComment, "@ArticleId", "@Name", "@Body", "@CreatedAt");
 
     private PreparedCommands.Statement InsertArticleStatement => insertArticle ??= prepared.Prepare(InsertArticle, "@Slug", "@Title", "@Standfirst", "@Byline", "@Status", "@PublishAt", "@PublishedAt", "@CommentsOpen", "@Now");
 

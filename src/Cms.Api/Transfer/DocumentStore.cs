@@ -1,18 +1,8 @@
-using Cms.Api.Caching;
-using Cms.Api.Articles;
 using Cms.Api.Data;
 using Cms.Api.Search;
-using Dapper;
 using Microsoft.Data.Sqlite;
 
 namespace Cms.Api.Transfer;
-
-internal enum Change
-{
-    Created,
-    Updated,
-    Unchanged,
-}
 
 /// <summary>
 /// Writes whole article documents and bundle comments inside a caller's transaction, so one upsert or a whole
@@ -36,29 +26,10 @@ internal sealed partial class DocumentStore(WriteTransaction write, SearchIndexe
     private readonly List<long> unrecorded = [];
     private List<SearchText> unsent = [];
 
-    private const string SelectArticle =
-        "SELECT id, slug, title, standfirst, byline, status, publish_at, published_at, created_at, updated_at, version, comments_open FROM articles WHERE slug = @Slug";
-
-    private const string SelectSections = "SELECT heading AS Heading, body AS Body FROM sections WHERE article_id = @Id ORDER BY position";
-
-    private const string SelectPullQuotes = """
-        SELECT q.text AS Text, q.attribution AS Attribution, s.position AS Section, q.after_paragraph AS AfterParagraph
-        FROM pull_quotes q LEFT JOIN sections s ON s.id = q.section_id
-        WHERE q.article_id = @Id ORDER BY q.id
-        """;
-
     private const string InsertArticle = """
         INSERT INTO articles (slug, title, standfirst, byline, status, publish_at, published_at, comments_open, created_at, updated_at, version)
         VALUES (@Slug, @Title, @Standfirst, @Byline, @Status, @PublishAt, @PublishedAt, @CommentsOpen, @Now, @Now, 1)
         """;
-
-    private const string UpdateArticle = """
-        UPDATE articles SET title = @Title, standfirst = @Standfirst, byline = @Byline, status = @Status, publish_at = @PublishAt,
-            published_at = @PublishedAt, comments_open = @CommentsOpen, updated_at = @Now, version = version + 1
-        WHERE id = @Id
-        """;
-
-    private const string DeleteParts = "DELETE FROM pull_quotes WHERE article_id = @Id; DELETE FROM sections WHERE article_id = @Id";
 
     // A replaced document's text as the index must see it: sections in the order they were created (migration 0007).
     private const string SelectSearchText = $"SELECT id AS Id, {SearchIndex.Columns} FROM articles_search WHERE id = @Id";
@@ -84,32 +55,15 @@ internal sealed partial class DocumentStore(WriteTransaction write, SearchIndexe
 
     private const string SelectArticleId = "SELECT id FROM articles WHERE slug = @Slug";
 
-    /// <summary>Upserts one whole article in a write transaction of its own (PUT by slug).</summary>
-    public static async Task<Change> UpsertOneAsync(
-        CmsDatabase database, SearchIndexer? search, string slug, ArticleDocument document, DateTimeOffset now, CancellationToken cancellationToken)
-    {
-        NotOnThisEngineException.RequireSqlite(database, "Upsert by slug");
-        await using var write = await database.BeginWriteAsync(cancellationToken);
-        using var documents = new DocumentStore(write, search);
-        var (change, id) = await documents.UpsertAsync(slug, document, now);
-        write.Changed(SurrogateKeys.Article(id), SurrogateKeys.Lists);
-        await documents.CommitAsync();
-        return change;
-    }
-
     /// <summary>Creates the article, replaces it when anything differs, or leaves it alone (no version bump) when identical.</summary>
     public async Task<(Change Change, long Id)> UpsertAsync(string slug, ArticleDocument document, DateTimeOffset now, SectionText? sectionText = null)
     {
-        var status = document.Status ?? ArticleStatus.Draft;
-        var statusText = ArticleStatuses.ToText(status);
-        var publishAt = status == ArticleStatus.Scheduled ? document.PublishAt : null;
         var sections = document.Sections ?? [];
         var quotes = document.PullQuotes ?? [];
-        var commentsOpen = document.CommentsOpen ?? true;
-
         if (FindArticleId(slug) is null)
         {
-            var id = InsertArticleStatement.Insert(slug, document.Title, document.Standfirst, document.Byline, statusText, publishAt, document.PublishedAt ?? (status == ArticleStatus.Published ? now : null), commentsOpen, now);
+            var (status, publishAt, publishedAt, commentsOpen) = StoredDocuments.NewRow(document, now);
+            var id = InsertArticleStatement.Insert(slug, document.Title, document.Standfirst, document.Byline, status, publishAt, publishedAt, commentsOpen, now);
             articleIds[slug] = id;
             newestCreatedArticle = id;
             newestArticleComments.Clear();
@@ -133,31 +87,13 @@ internal sealed partial class DocumentStore(WriteTransaction write, SearchIndexe
             return (Change.Created, id);
         }
 
-        var existing = await connection.QuerySingleAsync<ArticleRow>(SelectArticle, new { Slug = slug }, transaction);
-        var storedSections = (await connection.QueryAsync<SectionDocument>(SelectSections, new { existing.Id }, transaction)).AsList();
-        var storedQuotes = (await connection.QueryAsync<PullQuoteDocument>(SelectPullQuotes, new { existing.Id }, transaction)).AsList();
-        var publishedAt = document.PublishedAt ?? existing.PublishedAt ?? (status == ArticleStatus.Published ? now : null);
-        var partsSame = storedSections.SequenceEqual(sections) && storedQuotes.SequenceEqual(quotes);
-        if (partsSame && existing.Title == document.Title && existing.Standfirst == document.Standfirst && existing.Byline == document.Byline
-            && existing.Status == statusText && existing.PublishAt == publishAt && existing.PublishedAt == publishedAt
-            && existing.CommentsOpen == commentsOpen)
+        var existing = await StoredDocuments.UpdateAsync(connection, transaction, slug, document, now);
+        if (!existing.Changed)
         {
             return (Change.Unchanged, existing.Id);
         }
 
-        await connection.ExecuteAsync(UpdateArticle, new
-        {
-            existing.Id,
-            document.Title,
-            document.Standfirst,
-            document.Byline,
-            Status = statusText,
-            PublishAt = publishAt,
-            PublishedAt = publishedAt,
-            CommentsOpen = commentsOpen,
-            Now = now,
-        }, transaction);
-        if (!partsSame)
+        if (existing.PartsDiffer)
         {
             DeletePartsStatement.Execute(existing.Id);
             InsertParts(existing.Id, sections, quotes, now);

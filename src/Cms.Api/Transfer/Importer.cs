@@ -2,7 +2,6 @@ using Cms.Api.Caching;
 using System.Threading.Channels;
 using Cms.Api.Articles;
 using Cms.Api.Data;
-using Cms.Api.Search;
 using FluentValidation.Results;
 
 namespace Cms.Api.Transfer;
@@ -12,11 +11,7 @@ namespace Cms.Api.Transfer;
 /// after the first problem it keeps validating (to report every problem, each with its JSON path) but the
 /// transaction is rolled back. NDJSON is read line by line, so memory stays flat however large the file.
 /// </summary>
-internal sealed class Importer(
-    CmsDatabase database,
-    TimeProvider clock,
-    ScheduledPublisher publisher,
-    SearchIndexer? search = null)
+internal sealed class Importer(DocumentWriters writers, TimeProvider clock, ScheduledPublisher publisher)
 {
     /// <summary>More problems than this are summarised, so a broken 50,000-line file gives a readable answer.</summary>
     public const int MaxReportedErrors = 200;
@@ -27,12 +22,8 @@ internal sealed class Importer(
     public async Task<(ImportResult Result, IDictionary<string, string[]> Errors)> ImportAsync(
         IAsyncEnumerable<BundleItem> items, bool dryRun, CancellationToken cancellationToken)
     {
-        NotOnThisEngineException.RequireSqlite(database, "Import");
         var run = new Run();
-        // The bulk settings are for this run only: the connection goes back to the pool afterwards with SQLite's defaults.
-        BulkWriteSettings? bulk = null;
-        await using var write = await database.BeginWriteAsync(cancellationToken, connection => bulk = new BulkWriteSettings((Microsoft.Data.Sqlite.SqliteConnection)connection));
-        using var documents = new DocumentStore(write, dryRun ? null : search);
+        await using var documents = await writers.BeginAsync(bulk: true, dryRun, cancellationToken);
         var now = Timestamps.Now(clock);
 
         await foreach (var (item, validation, commentFacts, sectionText) in ReadAheadAsync(items, now, cancellationToken))
@@ -78,7 +69,7 @@ internal sealed class Importer(
 
                     var valid = validation!.IsValid || Check(run, CommentPath(), validation);
                     if (comment.Document.Article is { Length: > 0 } slug && !run.Slugs.Contains(slug)
-                        && !documents.ArticleExists(slug))
+                        && !await documents.ArticleExistsAsync(slug))
                     {
                         run.Fail($"{CommentPath()}.article", $"There is no article '{slug}' in this bundle or the database.");
                         valid = false;
@@ -90,7 +81,7 @@ internal sealed class Importer(
                         break;
                     }
 
-                    var added = documents.AddComment(comment.Document, commentFacts!.Value, parentId)!;
+                    var added = (await documents.AddCommentAsync(comment.Document, commentFacts!.Value, parentId))!;
 
                     run.Comments.Count(added.Value.Change);
                     run.CommentIds.Add(added.Value.Id);
@@ -101,8 +92,8 @@ internal sealed class Importer(
         var result = new ImportResult(dryRun, run.Articles.ToCounts(), run.Comments.ToCounts());
         if (run.Errors.Count == 0 && !dryRun)
         {
-            write.Changed(SurrogateKeys.All);
-            await documents.CommitAsync(whileIndexing: bulk!.Checkpoint);
+            documents.Write.Changed(SurrogateKeys.All);
+            await documents.CommitAsync();
             publisher.Wake();
         }
 

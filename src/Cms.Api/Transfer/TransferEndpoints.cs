@@ -4,7 +4,6 @@ using Cms.Api.Auth;
 using Cms.Api.Data;
 using Cms.Api.Http;
 using Cms.Api.Idempotency;
-using Cms.Api.Search;
 
 
 
@@ -23,12 +22,11 @@ public static class TransferEndpoints
             .WithSummary("Create or replace a whole article by slug (idempotent)")
             .WithDescription("The body is the whole article: its fields, its `sections` in order and its `pullQuotes` (each naming its "
                 + "section by position). One transaction. 201 when created, 200 when changed, 200 with `\"unchanged\": true` — and no "
-                + "version or updatedAt change — when the stored article already matches. Safe to run on every CI build. 501 on the PostgreSQL engine in this version.")
+                + "version or updatedAt change — when the stored article already matches. Safe to run on every CI build.")
             .Accepts<ArticleDocument>("application/json")
             .Produces<UpsertResponse>(StatusCodes.Status200OK)
             .Produces<UpsertResponse>(StatusCodes.Status201Created)
             .ProducesValidationProblem()
-            .ProducesProblem(StatusCodes.Status501NotImplemented)
             .RequireAuthorization();
 
         group.MapPost("import", Import)
@@ -38,11 +36,10 @@ public static class TransferEndpoints
                 + "(or `{\"comment\":{…}}`), read as a stream so large files keep memory flat. Everything is validated and every problem reported "
                 + "with its JSON path (400); nothing is written unless all of it is valid. Articles are matched by slug (created / updated / unchanged); "
                 + "a comment already present (same article, name, body and createdAt) is unchanged. `?dryRun=true` reports what would happen and writes "
-                + "nothing. Honours `Idempotency-Key`. 501 on the PostgreSQL engine in this version.")
+                + "nothing. Honours `Idempotency-Key`.")
             .Accepts<ContentBundle>("application/json", NdjsonMediaType)
             .Produces<ImportResult>()
             .ProducesValidationProblem()
-            .ProducesProblem(StatusCodes.Status501NotImplemented)
             .WithMetadata(new LargeBody(), new Idempotent())
             .RequireAuthorization();
 
@@ -59,8 +56,8 @@ public static class TransferEndpoints
     }
 
     internal static async Task<Results<Created<UpsertResponse>, Ok<UpsertResponse>, ValidationProblem>> UpsertArticle(
-        string slug, ArticleDocument document, CmsDatabase database, ArticleStore articles,
-        ScheduledPublisher publisher, [Microsoft.AspNetCore.Mvc.FromServices] SearchIndexer? search, TimeProvider clock, CancellationToken cancellationToken)
+        string slug, ArticleDocument document, DocumentWriters writers, ArticleStore articles,
+        ScheduledPublisher publisher, TimeProvider clock, CancellationToken cancellationToken)
     {
         if (document.Slug is not null && document.Slug != slug)
         {
@@ -74,7 +71,7 @@ public static class TransferEndpoints
             return Validation.Problem(validation.ToDictionary());
         }
 
-        var change = await DocumentStore.UpsertOneAsync(database, search, slug, withSlug, Timestamps.Now(clock), cancellationToken);
+        var change = await writers.UpsertOneAsync(slug, withSlug, Timestamps.Now(clock), cancellationToken);
 
         publisher.Wake();
         var page = (await articles.FindPageAsync(slug, ArticleIncludes.Sections | ArticleIncludes.PullQuotes, allComments: true, 0, cancellationToken))!;

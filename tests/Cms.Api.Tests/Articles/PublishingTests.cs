@@ -59,14 +59,12 @@ public sealed class PublishingTests : ApiTest
     }
 
     [Test]
-    [Category(Engines.NotYetOnPostgres)]
     public async Task A_restart_after_publishAt_publishes_at_once()
     {
-        var path = Factory.DatabasePath;
         var article = await CreateArticle(new { title = "Overnight", status = "scheduled", publishAt = "2026-11-25T11:00:00Z" });
         Factory.Dispose();
 
-        using var restarted = new CmsFactory(path);
+        using var restarted = Factory.OnSameDatabase();
         restarted.Clock.Advance(TimeSpan.FromHours(5));
         await restarted.Services.GetRequiredService<ScheduledPublisher>().FirstRun;
 

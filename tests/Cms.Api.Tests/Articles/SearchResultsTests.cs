@@ -4,7 +4,6 @@ namespace Cms.Api.Tests.Articles;
 /// What a search answers beyond which articles match: relevance ranks the newest Cms:Search:RankedMatches matches (here
 /// 100), while date order walks them all; and each hit's snippet shows the passage that matched, marked.
 /// </summary>
-[Category(Engines.NotYetOnPostgres)]
 public sealed class SearchResultsTests : ApiTest
 {
     protected override IDictionary<string, string?> Settings => new Dictionary<string, string?> { ["Cms:Search:RankedMatches"] = "100" };

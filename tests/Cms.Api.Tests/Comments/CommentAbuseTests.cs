@@ -74,7 +74,6 @@ public sealed class CommentAbuseTests : ApiTest
     }
 
     [Test]
-    [Category(Engines.NotYetOnPostgres)]
     public async Task Imported_comments_are_history_to_flood_control_and_duplicate_detection()
     {
         var slug = (string)(await Body(await Editor.GetAsync($"/api/v1/articles/{articleId}")))["slug"]!;

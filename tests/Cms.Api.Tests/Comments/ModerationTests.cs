@@ -99,7 +99,6 @@ public sealed class ModerationTests : ApiTest
     }
 
     [Test]
-    [Category(Engines.NotYetOnPostgres)]
     public async Task Emails_and_client_addresses_never_reach_a_response_without_the_right_key()
     {
         var id = await Comment("Private Person", email: "private@example.org", address: "192.0.2.77");

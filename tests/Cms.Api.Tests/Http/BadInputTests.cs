@@ -25,7 +25,6 @@ public sealed class BadInputTests : ApiTest
     [TestCase("""{"title":"x","sections":[null]}""", "sections[0]")]
     [TestCase("""{"title":"x","sections":[{"body":"a"}],"pullQuotes":[null]}""", "pullQuotes[0]")]
     [TestCase("""{"title":"x","sections":[null],"pullQuotes":[{"text":"q","section":1,"afterParagraph":1}]}""", "sections[0]")]
-    [Category(Engines.NotYetOnPostgres)]
     public async Task A_null_part_in_a_document_is_a_400_at_its_path(string document, string path)
     {
         var upsert = await ExpectCleanProblem(await Editor.PutAsync("/api/v1/articles/by-slug/x", Json(document)), HttpStatusCode.BadRequest);
@@ -63,7 +62,6 @@ public sealed class BadInputTests : ApiTest
     [TestCase("""{"comments":"x"}""", "comments", "Expected an array.")]
     [TestCase("""{"comments":[{"article":"a","name":"n","body":"b","status":7}]}""", "comments[0].status", "Expected one of: pending, approved, spam, rejected.")]
     [TestCase("""{"articles":[{"slug":"a","title":"t","status":"gone"}]}""", "articles[0].status", "Expected one of: draft, scheduled, published, archived.")]
-    [Category(Engines.NotYetOnPostgres)]
     public async Task Import_errors_say_what_was_expected_not_which_dotnet_type(string bundle, string path, string message)
     {
         var problem = await ExpectCleanProblem(await Editor.PostAsync("/api/v1/import", Json(bundle)), HttpStatusCode.BadRequest);
@@ -72,7 +70,6 @@ public sealed class BadInputTests : ApiTest
     }
 
     [Test]
-    [Category(Engines.NotYetOnPostgres)]
     public async Task An_ndjson_line_with_a_wrong_value_names_its_line_and_field()
     {
         var lines = "{\"slug\":\"a\",\"title\":\"t\"}\n{\"comment\":{\"article\":\"a\",\"name\":\"n\",\"body\":\"b\",\"status\":7}}\n";

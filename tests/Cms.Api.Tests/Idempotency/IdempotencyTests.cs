@@ -37,7 +37,6 @@ public sealed class IdempotencyTests : ApiTest
     }
 
     [Test]
-    [Category(Engines.NotYetOnPostgres)]
     public async Task Keys_expire_after_24_hours_and_are_per_route()
     {
         await PostWithKey("/api/v1/articles", "k", new { title = "Day one" });
@@ -51,7 +50,6 @@ public sealed class IdempotencyTests : ApiTest
     }
 
     [Test]
-    [Category(Engines.NotYetOnPostgres)]
     public async Task The_whole_body_counts_even_when_the_endpoint_stopped_reading_it_early()
     {
         // The bundle is refused at its first token, so the import never reads the rest; the key still stands for
@@ -73,7 +71,6 @@ public sealed class IdempotencyTests : ApiTest
     }
 
     [Test]
-    [Category(Engines.NotYetOnPostgres)]
     public async Task Import_replays_instead_of_importing_twice()
     {
         var bundle = new { articles = new[] { new { slug = "one", title = "One" } } };

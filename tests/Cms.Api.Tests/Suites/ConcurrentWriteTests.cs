@@ -7,7 +7,6 @@ namespace Cms.Api.Tests.Suites;
 /// invariants hold afterwards (sections numbered 1..n without gaps, slugs unique, every reply count right).
 /// </summary>
 [NonParallelizable]
-[Category(Engines.NotYetOnPostgres)]
 public sealed class ConcurrentWriteTests : ApiTest
 {
     private static readonly TimeSpan Budget = TimeSpan.FromSeconds(12);

@@ -10,7 +10,6 @@ namespace Cms.Api.Tests.Suites;
 /// error is application/problem+json that names no .NET type.
 /// </summary>
 [NonParallelizable]
-[Category(Engines.NotYetOnPostgres)]
 public sealed class FuzzTests : ApiTest
 {
     private static readonly TimeSpan Budget = TimeSpan.FromSeconds(40);

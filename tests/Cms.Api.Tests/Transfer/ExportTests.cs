@@ -3,7 +3,6 @@ using System.Text;
 
 namespace Cms.Api.Tests.Transfer;
 
-[Category(Engines.NotYetOnPostgres)]
 public sealed class ExportTests : ApiTest
 {
     [Test]

@@ -3,7 +3,6 @@ using System.Text;
 
 namespace Cms.Api.Tests.Transfer;
 
-[Category(Engines.NotYetOnPostgres)]
 public sealed class ImportTests : ApiTest
 {
     protected override IDictionary<string, string?> Settings => new Dictionary<string, string?> { ["Cms:Database:WalLimitMegabytes"] = "1" };
@@ -100,6 +99,7 @@ public sealed class ImportTests : ApiTest
     }
 
     [Test]
+    [Category(Engines.SqliteOnly)]
     public async Task Each_import_checkpoints_and_empties_its_WAL()
     {
         // An import turns SQLite's automatic checkpoint off for its commit and checkpoints itself after it (beside the
@@ -124,6 +124,7 @@ public sealed class ImportTests : ApiTest
     }
 
     [Test]
+    [Category(Engines.SqliteOnly)]
     public async Task An_import_leaves_no_log_of_its_size_behind()
     {
         // A bulk write's log is cut back after it: on disk, and for a start after a crash to read back. (The limit

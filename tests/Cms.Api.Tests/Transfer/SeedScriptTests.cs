@@ -5,7 +5,6 @@ namespace Cms.Api.Tests.Transfer;
 
 /// <summary>scripts/seed.sh against a real server process on loopback, as CI would run it.</summary>
 [NonParallelizable]
-[Category(Engines.NotYetOnPostgres)]
 public sealed partial class SeedScriptTests
 {
     private const string Key = "seed-test-key-0123456789";

@@ -1,6 +1,5 @@
 namespace Cms.Api.Tests.Transfer;
 
-[Category(Engines.NotYetOnPostgres)]
 public sealed class UpsertTests : ApiTest
 {
     private const string Url = "/api/v1/articles/by-slug/ferry-timetable";

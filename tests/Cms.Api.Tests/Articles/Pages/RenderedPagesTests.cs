@@ -1,5 +1,4 @@
 using Cms.Api.Articles;
-using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Cms.Api.Tests.Articles.Pages;
@@ -11,7 +10,6 @@ namespace Cms.Api.Tests.Articles.Pages;
 /// </summary>
 [TestFixture(true)]
 [TestFixture(false)]
-[Category(Engines.NotYetOnPostgres)]
 public sealed class RenderedPagesTests(bool cached) : ApiTest
 {
     protected override IDictionary<string, string?> Settings => new Dictionary<string, string?>
@@ -26,25 +24,9 @@ public sealed class RenderedPagesTests(bool cached) : ApiTest
 
     private const string All = "?include=sections,pullQuotes,comments";
 
-    private SqliteConnection OpenDatabase()
-    {
-        var connection = new SqliteConnection($"Data Source={Factory.DatabasePath};Pooling=False");
-        connection.Open();
-        return connection;
-    }
+    private bool IsRendered(long id) => Factory.Scalar("SELECT count(*) FROM article_pages WHERE article_id = @Id", new { Id = id }) == 1;
 
-    private long Scalar(string sql, long id = 0)
-    {
-        using var connection = OpenDatabase();
-        using var command = connection.CreateCommand();
-        command.CommandText = sql;
-        command.Parameters.AddWithValue("@id", id);
-        return (long)command.ExecuteScalar()!;
-    }
-
-    private bool IsRendered(long id) => Scalar("SELECT count(*) FROM article_pages WHERE article_id = @id", id) == 1;
-
-    private long Due => Scalar("SELECT count(*) FROM article_pages_due");
+    private long Due => Factory.Scalar("SELECT count(*) FROM article_pages_due");
 
     private async Task<long> Comment(long article, string name, long? parentId = null)
     {
@@ -102,15 +84,10 @@ public sealed class RenderedPagesTests(bool cached) : ApiTest
 
         Assert.That(IsRendered(id), Is.True);
         var rendered = await Task.WhenAll(urls.Select(Snapshot));
-        using (var connection = OpenDatabase())
-        {
-            using var delete = connection.CreateCommand();
-            delete.CommandText = "DELETE FROM article_pages";
-            delete.ExecuteNonQuery();
-        }
+        Factory.Execute("DELETE FROM article_pages");
 
         // A fresh application: no response cached, and the page is now built from the tables.
-        using var fresh = new CmsFactory(Factory.DatabasePath, Settings);
+        using var fresh = Factory.OnSameDatabase(Settings);
         using var client = fresh.Anonymous();
         var built = await Task.WhenAll(urls.Select(async url => await Snapshot(client, url)));
 
@@ -229,15 +206,10 @@ public sealed class RenderedPagesTests(bool cached) : ApiTest
         }
 
         var expected = await Task.WhenAll(ids.Select(id => Snapshot($"/api/v1/articles/{id}{All}")));
-        using (var connection = OpenDatabase())
-        {
-            using var command = connection.CreateCommand();
-            command.CommandText = "DELETE FROM article_pages; INSERT INTO article_pages_due (article_id) SELECT id FROM articles";
-            command.ExecuteNonQuery();
-        }
+        Factory.Execute("DELETE FROM article_pages; INSERT INTO article_pages_due (article_id) SELECT id FROM articles");
 
         var backlog = (long)(await Body(await Public.GetAsync("/healthz")))["pagesToRender"]!;
-        using var restarted = new CmsFactory(Factory.DatabasePath, Settings);
+        using var restarted = Factory.OnSameDatabase(Settings);
         using var client = restarted.Anonymous();
         var served = await Task.WhenAll(ids.Select(id => Snapshot(client, $"/api/v1/articles/{id}{All}")));
         await Expect(await restarted.Editor().PostAsync("/api/v1/articles", Json(new { title = "Any write renders what is due" })), HttpStatusCode.Created);

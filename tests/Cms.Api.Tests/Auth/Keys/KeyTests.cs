@@ -72,15 +72,13 @@ public sealed class KeyTests : ApiTest
     }
 
     [Test]
-    [Category(Engines.NotYetOnPostgres)]
     public async Task Keys_survive_a_restart_as_hashes_and_record_when_they_were_last_used()
     {
         var (id, secret) = await CreateKey("editor", "persisted");
         await Expect(await ClientWith(secret).GetAsync("/api/v1/comments"), HttpStatusCode.OK);
-        var path = Factory.DatabasePath;
         Factory.Dispose();
 
-        using var restarted = new CmsFactory(path);
+        using var restarted = Factory.OnSameDatabase();
         var client = restarted.Anonymous();
         await restarted.Services.GetRequiredService<Cms.Api.Articles.ScheduledPublisher>().FirstRun; // see Settings
         client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", secret);
@@ -173,7 +171,6 @@ public sealed class AuthorizationMatrixTests : ApiTest
     };
 
     [Test]
-    [Category(Engines.NotYetOnPostgres)]
     public async Task Every_endpoint_answers_each_caller_as_its_access_level_says()
     {
         var created = await Expect(await Editor.PostAsync("/api/v1/keys", Json(new { name = "matrix", role = "editor" })), HttpStatusCode.Created);

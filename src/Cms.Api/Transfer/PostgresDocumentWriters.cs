@@ -1,0 +1,205 @@
+using Cms.Api.Comments;
+using Cms.Api.Data;
+using Cms.Api.Http;
+using Npgsql;
+
+namespace Cms.Api.Transfer;
+
+/// <summary>
+/// PostgreSQL's whole-document writes. New rows are kept in batches and sent with binary COPY, their ids drawn from the
+/// tables' sequences beforehand (a section's id goes in its pull-quotes' rows, a comment's in its replies'). The write
+/// sets cms.bulk_write, which stops the content triggers (migration 0012): each batch brings the search documents and
+/// pages due of the articles it touched up to date itself, in one statement each.
+/// </summary>
+internal sealed class PostgresDocumentWriters(CmsDatabase database) : DocumentWriters
+{
+    public override async Task<DocumentWriter> BeginAsync(bool bulk, bool dryRun, CancellationToken cancellationToken)
+    {
+        var write = await database.BeginWriteAsync(cancellationToken);
+        try
+        {
+            await write.ExecuteAsync("SET LOCAL cms.bulk_write = 'on'");
+            return new Writer(write);
+        }
+        catch
+        {
+            await write.DisposeAsync();
+            throw;
+        }
+    }
+
+    private sealed class Writer(WriteTransaction write) : DocumentWriter(write)
+    {
+        // A batch is sent when it holds this many new articles or comments, and before anything must read what it holds.
+        private const int BatchArticles = 1000;
+        private const int BatchComments = 20_000;
+
+        private readonly NpgsqlConnection connection = (NpgsqlConnection)write.Connection;
+        private readonly CopyRows articles = new("articles", "id, slug, title, standfirst, byline, status, publish_at, published_at, comments_open, created_at, updated_at, version");
+        private readonly CopyRows sections = new("sections", "id, article_id, position, heading, body, created_at, updated_at, version");
+        private readonly CopyRows pullQuotes = new("pull_quotes", "id, article_id, section_id, text, attribution, after_paragraph, created_at, updated_at, version");
+        private readonly CopyRows comments = new("comments", "id, article_id, parent_id, name, email, website, body, body_hash, status, created_at, updated_at, version, imported");
+        private readonly Dictionary<string, long> articleIds = new(StringComparer.Ordinal);
+        private readonly HashSet<long> textChanged = [];
+        private readonly HashSet<long> pagesChanged = [];
+
+        // The comments added to the article created last: an import lists an article's comments right after it, and a new
+        // article has no others, so this answers "is it already there?" without a query (see DocumentStore.Comments).
+        private long newestCreatedArticle;
+        private readonly Dictionary<CommentKey, long> newestArticleComments = [];
+
+        public override async ValueTask<(Change Change, long Id)> UpsertAsync(string slug, ArticleDocument document, DateTimeOffset now, SectionText? sectionText = null)
+        {
+            var stamp = Timestamps.ToText(now);
+            long id;
+            Change change;
+            if (await FindArticleIdAsync(slug) is null)
+            {
+                var (status, publishAt, publishedAt, commentsOpen) = StoredDocuments.NewRow(document, now);
+                id = await articles.NextIdAsync(connection);
+                articles.Add(id, slug, document.Title, document.Standfirst, document.Byline, status, Text(publishAt), Text(publishedAt), commentsOpen, stamp, stamp, 1L);
+                articleIds[slug] = id;
+                newestCreatedArticle = id;
+                newestArticleComments.Clear();
+                change = Change.Created;
+            }
+            else
+            {
+                var existing = await StoredDocuments.UpdateAsync(connection, Write.Transaction, slug, document, now);
+                id = existing.Id;
+                if (!existing.Changed)
+                {
+                    return (Change.Unchanged, id);
+                }
+
+                if (!existing.PartsDiffer)
+                {
+                    textChanged.Add(id);
+                    pagesChanged.Add(id);
+                    return (Change.Updated, id);
+                }
+
+                await Write.ExecuteAsync(StoredDocuments.DeleteParts, new { Id = id });
+                change = Change.Updated;
+            }
+
+            await AddPartsAsync(id, document, stamp);
+            textChanged.Add(id);
+            pagesChanged.Add(id);
+            if (articles.Count >= BatchArticles)
+            {
+                await FlushAsync();
+            }
+
+            return (change, id);
+        }
+
+        public override async ValueTask<bool> ArticleExistsAsync(string slug) => await FindArticleIdAsync(slug) is not null;
+
+        public override async ValueTask<(Change Change, long Id)?> AddCommentAsync(CommentDocument comment, CommentFacts facts, long? parentId)
+        {
+            if (await FindArticleIdAsync(comment.Article!) is not { } articleId)
+            {
+                return null;
+            }
+
+            var key = new CommentKey(comment.Name, comment.Body, facts.CreatedAt, facts.BodyHash);
+            long? existing;
+            if (articleId == newestCreatedArticle)
+            {
+                existing = newestArticleComments.TryGetValue(key, out var known) ? known : null;
+            }
+            else
+            {
+                await FlushAsync(); // the query must see the comments this write added
+                existing = await Write.ScalarAsync<long?>(StoredDocuments.FindComment, new { ArticleId = articleId, comment.Name, comment.Body, facts.CreatedAt });
+            }
+
+            if (existing is { } found)
+            {
+                return (Change.Unchanged, found);
+            }
+
+            var id = await comments.NextIdAsync(connection);
+            comments.Add(id, articleId, parentId, comment.Name, NullIfEmpty(comment.Email), NullIfEmpty(comment.Website), comment.Body,
+                facts.BodyHash, QueryValues.ToText(comment.Status ?? CommentStatus.Pending), facts.CreatedAt, facts.CreatedAt, 1L, true);
+            if (articleId == newestCreatedArticle)
+            {
+                newestArticleComments[key] = id;
+            }
+
+            pagesChanged.Add(articleId);
+            if (comments.Count >= BatchComments)
+            {
+                await FlushAsync();
+            }
+
+            return (Change.Created, id);
+        }
+
+        public override async Task CommitAsync()
+        {
+            await FlushAsync();
+            await Write.CommitAsync();
+        }
+
+        private async Task AddPartsAsync(long articleId, ArticleDocument document, string stamp)
+        {
+            var sectionIds = new List<long>();
+            foreach (var section in document.Sections ?? [])
+            {
+                var id = await sections.NextIdAsync(connection);
+                sections.Add(id, articleId, sectionIds.Count + 1L, section.Heading, section.Body, stamp, stamp, 1L);
+                sectionIds.Add(id);
+            }
+
+            foreach (var quote in document.PullQuotes ?? [])
+            {
+                pullQuotes.Add(await pullQuotes.NextIdAsync(connection), articleId, quote.Section is { } position ? sectionIds[position - 1] : null,
+                    quote.Text, quote.Attribution, quote.AfterParagraph, stamp, stamp, 1L);
+            }
+        }
+
+        // In the order of the foreign keys; then what the triggers would have done, once for the whole batch.
+        private async Task FlushAsync()
+        {
+            foreach (var rows in new[] { articles, sections, pullQuotes, comments })
+            {
+                await rows.CopyAsync(connection);
+            }
+
+            if (textChanged.Count > 0)
+            {
+                await Write.ExecuteAsync("SELECT cms_search_changed(@Ids)", new { Ids = textChanged.ToArray() });
+                textChanged.Clear();
+            }
+
+            if (pagesChanged.Count > 0)
+            {
+                await Write.ExecuteAsync("SELECT cms_pages_changed(@Ids)", new { Ids = pagesChanged.ToArray() });
+                pagesChanged.Clear();
+            }
+        }
+
+        private async Task<long?> FindArticleIdAsync(string slug)
+        {
+            if (articleIds.TryGetValue(slug, out var known))
+            {
+                return known;
+            }
+
+            // Only found ids are remembered: articles are never deleted inside a document write.
+            var id = await Write.ScalarAsync<long?>("SELECT id FROM articles WHERE slug = @Slug", new { Slug = slug });
+            if (id is { } found)
+            {
+                articleIds[slug] = found;
+            }
+
+            return id;
+        }
+
+        private static string? Text(DateTimeOffset? value) => value is { } time ? Timestamps.ToText(time) : null;
+
+        private static string? NullIfEmpty(string? value) => string.IsNullOrEmpty(value) ? null : value;
+    }
+}
