@@ -52,8 +52,8 @@ internal abstract class FullTextSearch
     }
 
     /// <summary>
-    /// PostgreSQL: the weighted tsvector kept per article by triggers (title A, standfirst B, byline and headings C,
-    /// bodies D), its GIN index, and the query translated from the same syntax (<see cref="TsQueryTranslator"/>).
+    /// PostgreSQL: the weighted tsvector kept per article (<see cref="SearchDocument"/>), its GIN index, and the query
+    /// translated from the same syntax (<see cref="TsQueryTranslator"/>).
     /// </summary>
     public sealed class TsVector(CmsDatabase database) : FullTextSearch
     {
@@ -65,7 +65,7 @@ internal abstract class FullTextSearch
         // Weights for D, C, B, A; normalisation 1 divides by 1 + log(length), so a long article's many mentions count less.
         public override string RelevanceKey => $"(-ts_rank('{{0.1, 0.3, 0.5, 1.0}}', fts.document, {Query}, 1))::float8";
 
-        private const string Query = "to_tsquery('cms_search', @Search)";
+        private const string Query = "CAST(@Search AS tsquery)";
 
         public override object SearchValue(string search) => TsQueryTranslator.Translate(search);
 

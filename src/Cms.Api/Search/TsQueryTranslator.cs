@@ -2,11 +2,12 @@ namespace Cms.Api.Search;
 
 /// <summary>
 /// Reads a search written in the query language SQLite's FTS5 accepts (the API's one language on both engines) and
-/// writes it as a PostgreSQL tsquery for <c>to_tsquery('cms_search', …)</c>: each word or "quoted phrase" a quoted term
-/// (a prefix* gets <c>:*</c>), AND/OR/NOT <c>&amp;</c>, <c>|</c> and <c>&amp; !</c>, a column filter the weight that
-/// column's text carries (title A, standfirst B, byline and headings C, bodies D). Where tsquery has no equivalent it
-/// asks less, never more: NEAR(…) is an AND of its phrases, <c>^</c> (first token) is ignored, and a prefix on a phrase
-/// applies to each of its words. A query FTS5 would refuse is refused the same way, with <see cref="SearchSyntaxException"/>.
+/// writes it as a PostgreSQL tsquery over the documents <see cref="SearchDocument"/> builds: each word cut and folded as
+/// there (a prefix* gets <c>:*</c>), a "quoted phrase" words that follow each other (<c>&lt;-&gt;</c>), AND/OR/NOT
+/// <c>&amp;</c>, <c>|</c> and <c>&amp; !</c>, a column filter the weight that column's words carry (title A, standfirst
+/// B, byline and headings C, bodies D). Where tsquery has no equivalent it asks less, never more: NEAR(…) is an AND of
+/// its phrases and <c>^</c> (first word) is ignored. A query FTS5 would refuse is refused the same way, with
+/// <see cref="SearchSyntaxException"/>.
 /// </summary>
 internal static partial class TsQueryTranslator
 {
@@ -154,17 +155,17 @@ internal static partial class TsQueryTranslator
             return ParsePhrase(weights);
         }
 
-        // A phrase: a bareword or a "quoted string", with * after it for a prefix; phrase + phrase is one phrase. Its text
-        // goes to to_tsquery quoted, as written: PostgreSQL cuts and folds it as it cut and folded the articles' text, and
-        // makes a phrase of it when it holds several words.
+        // A phrase: a bareword or a "quoted string", with * after it for a prefix; phrase + phrase is one phrase. Its words
+        // are cut and folded as the documents' were (SearchDocument), and follow each other (<->) when there are several.
         private string? ParsePhrase(string weights)
         {
-            var parts = new List<string>();
+            var tokens = new List<string>();
             bool prefix;
             while (true)
             {
                 SkipSpace();
-                parts.Add(ReadString() ?? ReadBareword(allowKeyword: false) ?? throw Near());
+                var part = ReadString() ?? ReadBareword(allowKeyword: false) ?? throw Near();
+                tokens.AddRange(SearchTerms.Tokenize(part).Select(t => SearchTerms.Fold(part.AsSpan(t.Start, t.End - t.Start))));
                 prefix = Peek('*');
                 if (prefix)
                 {
@@ -180,13 +181,14 @@ internal static partial class TsQueryTranslator
                 at++;
             }
 
-            if (!parts.Exists(p => SearchTerms.Tokenize(p).Count > 0))
+            if (tokens.Count == 0)
             {
                 return null;
             }
 
-            var quoted = "'" + string.Join(' ', parts).Replace("\\", "\\\\", StringComparison.Ordinal).Replace("'", "''", StringComparison.Ordinal) + "'";
-            var phrase = quoted + Label(prefix, weights.Length == AllWeights.Length ? string.Empty : weights);
+            var suffix = weights.Length == AllWeights.Length ? string.Empty : weights;
+            var lexemes = tokens.Select((t, i) => $"'{t}'" + Label(prefix && i == tokens.Count - 1, suffix));
+            var phrase = tokens.Count == 1 ? lexemes.Single() : $"({string.Join(" <-> ", lexemes)})";
 
             // Filters that leave no column (title:(-title: x)) match nothing, as in FTS5: a phrase and its negation.
             return weights.Length == 0 ? $"({phrase} & !{phrase})" : phrase;

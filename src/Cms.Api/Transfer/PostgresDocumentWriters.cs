@@ -1,6 +1,7 @@
 using Cms.Api.Comments;
 using Cms.Api.Data;
 using Cms.Api.Http;
+using Cms.Api.Search;
 using Npgsql;
 
 namespace Cms.Api.Transfer;
@@ -8,8 +9,8 @@ namespace Cms.Api.Transfer;
 /// <summary>
 /// PostgreSQL's whole-document writes. New rows are kept in batches and sent with binary COPY, their ids drawn from the
 /// tables' sequences beforehand (a section's id goes in its pull-quotes' rows, a comment's in its replies'). The write
-/// sets cms.bulk_write, which stops the content triggers (migration 0012): each batch brings the search documents and
-/// pages due of the articles it touched up to date itself, in one statement each.
+/// sets cms.bulk_write, which stops the content triggers (migration 0012): each batch saves the search documents of
+/// the articles it wrote, built from the documents in hand, and marks their pages due, in one statement each.
 /// </summary>
 internal sealed class PostgresDocumentWriters(CmsDatabase database) : DocumentWriters
 {
@@ -40,7 +41,8 @@ internal sealed class PostgresDocumentWriters(CmsDatabase database) : DocumentWr
         private readonly CopyRows pullQuotes = new("pull_quotes", "id, article_id, section_id, text, attribution, after_paragraph, created_at, updated_at, version");
         private readonly CopyRows comments = new("comments", "id, article_id, parent_id, name, email, website, body, body_hash, status, created_at, updated_at, version, imported");
         private readonly Dictionary<string, long> articleIds = new(StringComparer.Ordinal);
-        private readonly HashSet<long> textChanged = [];
+        private readonly List<long> documentIds = [];
+        private readonly List<string> documents = [];
         private readonly HashSet<long> pagesChanged = [];
 
         // The comments added to the article created last: an import lists an article's comments right after it, and a new
@@ -61,6 +63,7 @@ internal sealed class PostgresDocumentWriters(CmsDatabase database) : DocumentWr
                 articleIds[slug] = id;
                 newestCreatedArticle = id;
                 newestArticleComments.Clear();
+                await AddPartsAsync(id, document, stamp);
                 change = Change.Created;
             }
             else
@@ -72,19 +75,18 @@ internal sealed class PostgresDocumentWriters(CmsDatabase database) : DocumentWr
                     return (Change.Unchanged, id);
                 }
 
-                if (!existing.PartsDiffer)
+                if (existing.PartsDiffer)
                 {
-                    textChanged.Add(id);
-                    pagesChanged.Add(id);
-                    return (Change.Updated, id);
+                    await Write.ExecuteAsync(StoredDocuments.DeleteParts, new { Id = id });
+                    await AddPartsAsync(id, document, stamp);
                 }
 
-                await Write.ExecuteAsync(StoredDocuments.DeleteParts, new { Id = id });
                 change = Change.Updated;
             }
 
-            await AddPartsAsync(id, document, stamp);
-            textChanged.Add(id);
+            var text = sectionText ?? SectionText.Of(document);
+            documentIds.Add(id);
+            documents.Add(SearchDocument.Build(document.Title!, document.Standfirst, document.Byline, text.Headings, text.Bodies));
             pagesChanged.Add(id);
             if (articles.Count >= BatchArticles)
             {
@@ -168,10 +170,11 @@ internal sealed class PostgresDocumentWriters(CmsDatabase database) : DocumentWr
                 await rows.CopyAsync(connection);
             }
 
-            if (textChanged.Count > 0)
+            if (documentIds.Count > 0)
             {
-                await Write.ExecuteAsync("SELECT cms_search_changed(@Ids)", new { Ids = textChanged.ToArray() });
-                textChanged.Clear();
+                await Write.ExecuteAsync(SearchDocument.Save, new { Ids = documentIds.ToArray(), Documents = documents.ToArray() });
+                documentIds.Clear();
+                documents.Clear();
             }
 
             if (pagesChanged.Count > 0)

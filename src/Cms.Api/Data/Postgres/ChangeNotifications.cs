@@ -24,6 +24,7 @@ internal sealed partial class ChangeNotifications(PostgresDatabase database, ILo
     private readonly CancellationTokenSource stopping = new();
     private NpgsqlConnection? listening;
     private Task? loop;
+    private volatile bool disposed;
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
@@ -35,6 +36,12 @@ internal sealed partial class ChangeNotifications(PostgresDatabase database, ILo
 
     public async Task StopAsync(CancellationToken cancellationToken)
     {
+        // The host may stop it after disposing the services (a test's second stop): then it has nothing left to stop.
+        if (disposed)
+        {
+            return;
+        }
+
         await stopping.CancelAsync();
         if (loop is not null)
         {
@@ -44,6 +51,7 @@ internal sealed partial class ChangeNotifications(PostgresDatabase database, ILo
 
     public async ValueTask DisposeAsync()
     {
+        disposed = true;
         stopping.Dispose();
         if (listening is not null)
         {

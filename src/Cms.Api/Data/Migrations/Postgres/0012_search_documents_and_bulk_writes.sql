@@ -1,6 +1,20 @@
--- Whole-document writes (an import, an upsert by slug) set cms.bulk_write for their transaction and bring search
--- documents and pages due up to date themselves, once per batch of rows for all the articles in it: the triggers would
--- otherwise do that work once per COPY statement and table, an article's search document first without its sections.
+-- Search documents are built by the service (Search/SearchDocument.cs), cut and folded as SQLite's index cuts and folds
+-- its words, so that both engines find the same articles; PostgreSQL's to_tsvector also cut differently (e-mail
+-- addresses, hyphenated words) and cost more than the rest of a bulk write together. The triggers now only mark an
+-- article's document due; every write builds what is due before it commits. Existing documents are rebuilt so.
+CREATE TABLE article_search_due (
+    article_id bigint PRIMARY KEY
+);
+
+CREATE OR REPLACE FUNCTION cms_search_changed(ids bigint[]) RETURNS void LANGUAGE sql AS $$
+    INSERT INTO article_search_due (article_id) SELECT DISTINCT unnest(ids) ON CONFLICT DO NOTHING;
+$$;
+
+INSERT INTO article_search_due (article_id) SELECT id FROM articles;
+
+-- Whole-document writes (an import, an upsert by slug) set cms.bulk_write for their transaction: they write their
+-- articles' search documents themselves, from the documents they hold, and mark pages due once per batch of rows. The
+-- triggers would mark both once per statement and table, and the documents would be read back to be built.
 -- Every other write leaves the setting unset and keeps the triggers.
 
 CREATE OR REPLACE FUNCTION cms_articles_inserted() RETURNS trigger LANGUAGE plpgsql AS $$
