@@ -39,6 +39,18 @@ internal sealed class CommentPosts
         RETURNING id
         """;
 
+    // The common case in one statement: the post is inserted only if it passes both rules (nothing from its sender since
+    // @FloodSince, no duplicate since @DuplicateSince); when it does not, the rules run one by one to say which it broke.
+    private const string InsertUnlessRefused = """
+        INSERT INTO comments (article_id, parent_id, name, email, website, body, body_hash, status, client_ip, created_at, updated_at, version)
+        SELECT @ArticleId, @ParentId, @Name, @Email, @Website, @Body, @BodyHash, @Status, @ClientIp, @Now, @Now, 1
+        WHERE 1 = 1
+        """;
+
+    private const string PassesFlood = $" AND COALESCE(({LatestFromSender}), '') <= @FloodSince";
+
+    private const string PassesDuplicate = $" AND NOT ({DuplicateExists})";
+
     private readonly TimeProvider clock;
     private readonly GroupCommit<NewComment, WriteResult<CommentRow>> posts;
 
@@ -64,34 +76,10 @@ internal sealed class CommentPosts
             }
         }
 
-        if (guards.FloodWindow > TimeSpan.Zero
-            && await write.ScalarAsync<string?>(LatestFromSender, new { ClientIp = clientIp, Email = email }) is { } latestText)
-        {
-            var wait = Timestamps.Parse(latestText) + guards.FloodWindow - now;
-            if (wait > TimeSpan.Zero)
-            {
-                return WriteResult<CommentRow>.TooSoon(wait, "You are posting comments too quickly. Please wait {0} second(s) and try again.");
-            }
-        }
-
         var bodyHash = CommentText.Fingerprint(request.Body!);
-        if (guards.DuplicateWindow > TimeSpan.Zero && await write.ScalarAsync<bool>(DuplicateExists, new
-        {
-            ArticleId = articleId,
-            request.ParentId,
-            request.Body,
-            BodyHash = bodyHash,
-            request.Name,
-            Email = email,
-            Since = now - guards.DuplicateWindow,
-        }))
-        {
-            return WriteResult<CommentRow>.Conflict("You have already posted this comment.");
-        }
-
         var website = string.IsNullOrEmpty(request.Website) ? null : request.Website;
         var statusText = QueryValues.ToText(status);
-        var id = await write.ScalarAsync<long>(Insert, new
+        var row = new
         {
             ArticleId = articleId,
             request.ParentId,
@@ -103,7 +91,22 @@ internal sealed class CommentPosts
             Status = statusText,
             ClientIp = clientIp,
             Now = now,
-        });
+            FloodSince = now - guards.FloodWindow,
+            Since = now - guards.DuplicateWindow,
+        };
+        var checkedInsert = InsertUnlessRefused
+            + (guards.FloodWindow > TimeSpan.Zero ? PassesFlood : string.Empty)
+            + (guards.DuplicateWindow > TimeSpan.Zero ? PassesDuplicate : string.Empty)
+            + " RETURNING id";
+        if (await write.ScalarAsync<long?>(checkedInsert, row) is not { } id)
+        {
+            if (await RefusedAsync(write, row.ClientIp, email, row.Now, guards, row) is { } refused)
+            {
+                return refused;
+            }
+
+            id = await write.ScalarAsync<long>(Insert, row);
+        }
 
         // Only an approved comment changes what the public sees: the views of its article's comments.
         if (status == CommentStatus.Approved)
@@ -126,6 +129,28 @@ internal sealed class CommentPosts
             UpdatedAt = now,
             Version = 1,
         });
+    }
+
+    // Which rule a post broke, checked one by one; null when it broke none after all.
+    private static async Task<WriteResult<CommentRow>?> RefusedAsync(
+        WriteTransaction write, string? clientIp, string? email, DateTimeOffset now, CommentGuards guards, object row)
+    {
+        if (guards.FloodWindow > TimeSpan.Zero
+            && await write.ScalarAsync<string?>(LatestFromSender, new { ClientIp = clientIp, Email = email }) is { } latestText)
+        {
+            var wait = Timestamps.Parse(latestText) + guards.FloodWindow - now;
+            if (wait > TimeSpan.Zero)
+            {
+                return WriteResult<CommentRow>.TooSoon(wait, "You are posting comments too quickly. Please wait {0} second(s) and try again.");
+            }
+        }
+
+        if (guards.DuplicateWindow > TimeSpan.Zero && await write.ScalarAsync<bool>(DuplicateExists, row))
+        {
+            return WriteResult<CommentRow>.Conflict("You have already posted this comment.");
+        }
+
+        return null;
     }
 
     private sealed record ParentComment(long ArticleId, string Status);

@@ -4,9 +4,9 @@ namespace Cms.Api.Data;
 
 /// <summary>
 /// Group commit for many small writes that arrive together (readers' comments): items that arrive while a batch is being
-/// written queue up, and the next of their writers writes them all in one transaction, each in its own savepoint (one
-/// item's failure is its own), with one commit and so one fsync. Every result is given out only after that commit: an
-/// answer always means the item is on disk.
+/// written queue up, and the next of their writers writes them all in one transaction, with one commit and so one
+/// fsync; if one of them fails, the batch is written again one item per transaction, so that one item's failure is its
+/// own. Every result is given out only after that commit: an answer always means the item is on disk.
 /// </summary>
 internal sealed class GroupCommit<TItem, TResult>(CmsDatabase database, Func<WriteTransaction, TItem, Task<TResult>> writeOne)
 {
@@ -44,39 +44,8 @@ internal sealed class GroupCommit<TItem, TResult>(CmsDatabase database, Func<Wri
 
     private async Task WriteBatchAsync(List<Queued> batch)
     {
-        var results = new (TResult? Result, Exception? Error)[batch.Count];
         using var ownCommit = DeferredCommit.Suppress(); // the batch holds other requests' writes: it commits for all of them
-        try
-        {
-            await using var write = await database.BeginWriteAsync(CancellationToken.None);
-            for (var i = 0; i < batch.Count; i++)
-            {
-                await write.ExecuteAsync("SAVEPOINT item");
-                try
-                {
-                    results[i] = (await writeOne(write, batch[i].Item), null);
-                    await write.ExecuteAsync("RELEASE item");
-                }
-                catch (Exception error)
-                {
-                    // This item fails alone (its error reaches its own writer); the others in the batch go on.
-                    await write.ExecuteAsync("ROLLBACK TO item; RELEASE item");
-                    results[i] = (default, error);
-                }
-            }
-
-            await write.CommitAsync();
-        }
-        catch (Exception error)
-        {
-            foreach (var item in batch)
-            {
-                item.Result.TrySetException(error);
-            }
-
-            return;
-        }
-
+        var results = await TryWriteTogetherAsync(batch) ?? await WriteEachAloneAsync(batch);
         for (var i = 0; i < batch.Count; i++)
         {
             if (results[i].Error is { } error)
@@ -88,6 +57,48 @@ internal sealed class GroupCommit<TItem, TResult>(CmsDatabase database, Func<Wri
                 batch[i].Result.TrySetResult(results[i].Result!);
             }
         }
+    }
+
+    // All items in one transaction, one commit. An item that throws spoils the whole transaction on PostgreSQL (a
+    // savepoint per item would cost two more round trips each): the batch is rolled back and null returned.
+    private async Task<(TResult? Result, Exception? Error)[]?> TryWriteTogetherAsync(List<Queued> batch)
+    {
+        var results = new (TResult? Result, Exception? Error)[batch.Count];
+        try
+        {
+            await using var write = await database.BeginWriteAsync(CancellationToken.None);
+            for (var i = 0; i < batch.Count; i++)
+            {
+                try
+                {
+                    results[i] = (await writeOne(write, batch[i].Item), null);
+                }
+                catch (Exception) when (batch.Count > 1)
+                {
+                    return null;
+                }
+            }
+
+            await write.CommitAsync();
+        }
+        catch (Exception error)
+        {
+            Array.Fill(results, (default, error));
+        }
+
+        return results;
+    }
+
+    // After a failure, each item in a transaction of its own: one item's failure is its own.
+    private async Task<(TResult? Result, Exception? Error)[]> WriteEachAloneAsync(List<Queued> batch)
+    {
+        var results = new (TResult? Result, Exception? Error)[batch.Count];
+        for (var i = 0; i < batch.Count; i++)
+        {
+            results[i] = (await TryWriteTogetherAsync([batch[i]]))![0];
+        }
+
+        return results;
     }
 
     private sealed class Queued(TItem item)
