@@ -1,5 +1,6 @@
 using System.Data.Common;
 using Cms.Api.Data;
+using Dapper;
 using Microsoft.Data.Sqlite;
 
 namespace Cms.Api.Search;
@@ -69,7 +70,14 @@ internal abstract class FullTextSearch
 
         public override object SearchValue(string search) => TsQueryTranslator.Translate(search);
 
-        public override Task<DbConnection> OpenAsync(CancellationToken cancellationToken) => database.OpenAsync(cancellationToken);
+        // A search plans with its query in hand: a generic plan, not knowing which words it looks for, would test every
+        // document against it instead of asking the index (the pool resets the setting when the connection goes back).
+        public override async Task<DbConnection> OpenAsync(CancellationToken cancellationToken)
+        {
+            var connection = await database.OpenAsync(cancellationToken);
+            await connection.ExecuteAsync(new CommandDefinition("SET plan_cache_mode = force_custom_plan", cancellationToken: cancellationToken));
+            return connection;
+        }
 
         // The translator refuses what FTS5 would refuse, before the query is sent.
         public override string? SyntaxError(Exception exception) => null;
