@@ -70,12 +70,13 @@ internal abstract class FullTextSearch
 
         public override object SearchValue(string search) => TsQueryTranslator.Translate(search);
 
-        // A search plans with its query in hand: a generic plan, not knowing which words it looks for, would test every
-        // document against it instead of asking the index (the pool resets the setting when the connection goes back).
+        // A search must ask the GIN index. Planned without the query in hand (a generic plan), or from the documents' small
+        // rows in the table (their text is stored apart, and reading it back costs more than the planner counts), it
+        // tested every document against the query instead. The pool resets the settings when the connection goes back.
         public override async Task<DbConnection> OpenAsync(CancellationToken cancellationToken)
         {
             var connection = await database.OpenAsync(cancellationToken);
-            await connection.ExecuteAsync(new CommandDefinition("SET plan_cache_mode = force_custom_plan", cancellationToken: cancellationToken));
+            await connection.ExecuteAsync(new CommandDefinition("SET plan_cache_mode = force_custom_plan; SET enable_seqscan = off", cancellationToken: cancellationToken));
             return connection;
         }
 

@@ -2,6 +2,7 @@ using Cms.Api.Comments;
 using Cms.Api.Data;
 using Cms.Api.Http;
 using Cms.Api.Search;
+using Dapper;
 using Npgsql;
 
 namespace Cms.Api.Transfer;
@@ -20,7 +21,7 @@ internal sealed class PostgresDocumentWriters(CmsDatabase database) : DocumentWr
         try
         {
             await write.ExecuteAsync("SET LOCAL cms.bulk_write = 'on'");
-            return new Writer(write);
+            return new Writer(database, write, bulk);
         }
         catch
         {
@@ -29,7 +30,7 @@ internal sealed class PostgresDocumentWriters(CmsDatabase database) : DocumentWr
         }
     }
 
-    private sealed class Writer(WriteTransaction write) : DocumentWriter(write)
+    private sealed class Writer(CmsDatabase database, WriteTransaction write, bool bulk) : DocumentWriter(write)
     {
         // A batch is sent when it holds this many new articles or comments, and before anything must read what it holds.
         private const int BatchArticles = 1000;
@@ -143,6 +144,13 @@ internal sealed class PostgresDocumentWriters(CmsDatabase database) : DocumentWr
         {
             await FlushAsync();
             await Write.CommitAsync();
+            if (bulk)
+            {
+                // The planner's statistics, at once rather than at autovacuum's next round: a search planned without
+                // them over a freshly imported archive tested every document instead of asking the index.
+                await using var connection = await database.OpenAsync(CancellationToken.None);
+                await connection.ExecuteAsync("ANALYZE articles, sections, pull_quotes, comments, article_search");
+            }
         }
 
         private async Task AddPartsAsync(long articleId, ArticleDocument document, string stamp)
