@@ -93,7 +93,8 @@ wait_for() { # wait_for URL: until it answers 200 (max 60 s), polled every 20 ms
 }
 
 import() { # import FILE: one request, one transaction
-  CMS_URL="$url" CMS_KEY="$key" "$root/scripts/seed.sh" "$1" >/dev/null 2>"$work/seed.log" || { cat "$work/seed.log" >&2; exit 1; }
+  CMS_URL="$url" CMS_KEY="$key" "$root/scripts/seed.sh" "$1" >/dev/null 2>"$work/seed.log" \
+    || { cat "$work/seed.log" >&2; tail -50 "$work/server.log" >&2; exit 1; }
 }
 
 start_server

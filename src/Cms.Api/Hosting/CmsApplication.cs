@@ -39,6 +39,12 @@ public static class CmsApplication
             services.AddSingleton<SearchIndexer>();
             services.AddHostedService(provider => provider.GetRequiredService<SearchIndexer>());
         }
+        else
+        {
+            // After DatabaseStartup: it builds the search documents due in the migrated database.
+            services.AddHostedService<PostgresSearchDocuments>();
+        }
+
         // After DatabaseStartup: its first pass needs the migrated schema.
         services.AddSingleton<ScheduledPublisher>();
         services.AddHostedService(provider => provider.GetRequiredService<ScheduledPublisher>());

@@ -40,7 +40,6 @@ internal static class DatabaseEngines
             services.AddSingleton<IDatabaseMigrator, PostgresMigrator>();
             services.AddSingleton<SearchChanges, SearchChanges.Triggered>();
             services.AddSingleton<FullTextSearch, FullTextSearch.TsVector>();
-            services.AddHostedService<PostgresSearchDocuments>();
             services.AddSingleton<DocumentWriters, PostgresDocumentWriters>();
             services.AddHostedService<ChangeNotifications>();
         }

@@ -33,11 +33,13 @@ internal sealed partial class PostgresSearchDocuments : BackgroundService
     {
         this.database = database;
         this.logger = logger;
-        database.BeforeEveryCommit(write => BuildDueAsync(write));
     }
 
+    // Started after the database is migrated (Hosting/CmsApplication.cs), before any request is served.
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        database.BeforeEveryCommit(write => BuildDueAsync(write));
+        await Task.Yield(); // the rest in the background: the host goes on starting
         try
         {
             while (!stoppingToken.IsCancellationRequested)

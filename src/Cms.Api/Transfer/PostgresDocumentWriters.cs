@@ -143,14 +143,27 @@ internal sealed class PostgresDocumentWriters(CmsDatabase database) : DocumentWr
         public override async Task CommitAsync()
         {
             await FlushAsync();
-            await Write.CommitAsync();
             if (bulk)
             {
                 // The planner's statistics, at once rather than at autovacuum's next round: a search planned without
-                // them over a freshly imported archive tested every document instead of asking the index.
-                await using var connection = await database.OpenAsync(CancellationToken.None);
-                await connection.ExecuteAsync("ANALYZE articles, sections, pull_quotes, comments, article_search");
+                // them over a freshly imported archive tested every document instead of asking the index. Once the rows
+                // are committed (the commit may be deferred, for an Idempotency-Key): statistics taken before, from
+                // another connection, say the tables are empty.
+                Write.AfterCommit(async () =>
+                {
+                    try
+                    {
+                        await using var connection = await database.OpenAsync(CancellationToken.None);
+                        await connection.ExecuteAsync("ANALYZE articles, sections, pull_quotes, comments, article_search");
+                    }
+                    catch (Exception exception) when (database.IsUnavailable(exception))
+                    {
+                        // The import is committed; autovacuum analyzes the tables later.
+                    }
+                });
             }
+
+            await Write.CommitAsync();
         }
 
         private async Task AddPartsAsync(long articleId, ArticleDocument document, string stamp)
