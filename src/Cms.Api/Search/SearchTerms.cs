@@ -25,26 +25,7 @@ internal static class SearchTerms
             var c = query[i];
             if (c == '"')
             {
-                var text = new StringBuilder();
-                for (i++; i < query.Length; i++)
-                {
-                    if (query[i] == '"')
-                    {
-                        if (i + 1 < query.Length && query[i + 1] == '"')
-                        {
-                            text.Append('"');
-                            i++;
-                            continue;
-                        }
-
-                        i++;
-                        break;
-                    }
-
-                    text.Append(query[i]);
-                }
-
-                Add(phrases, text.ToString(), IsPrefix(query, ref i));
+                Add(phrases, ReadQuoted(query, ref i, out _), IsPrefix(query, ref i));
                 afterComma = false;
             }
             else if (c == '{')
@@ -169,8 +150,38 @@ internal static class SearchTerms
         return i;
     }
 
-    // FTS5 barewords: ASCII letters, digits and '_', and any non-ASCII character.
-    private static bool IsBareword(char c) => c >= 128 || char.IsAsciiLetterOrDigit(c) || c == '_';
+    /// <summary>
+    /// The "quoted string" starting at <paramref name="i"/> (on its opening quote), with FTS5's "" for a quote inside;
+    /// <paramref name="i"/> ends after it. Unterminated, it runs to the end of the query.
+    /// </summary>
+    public static string ReadQuoted(string query, ref int i, out bool terminated)
+    {
+        var text = new StringBuilder();
+        for (i++; i < query.Length; i++)
+        {
+            if (query[i] == '"')
+            {
+                if (i + 1 < query.Length && query[i + 1] == '"')
+                {
+                    text.Append('"');
+                    i++;
+                    continue;
+                }
+
+                i++;
+                terminated = true;
+                return text.ToString();
+            }
+
+            text.Append(query[i]);
+        }
+
+        terminated = false;
+        return text.ToString();
+    }
+
+    /// <summary>FTS5 barewords: ASCII letters, digits and '_', and any non-ASCII character.</summary>
+    public static bool IsBareword(char c) => c >= 128 || char.IsAsciiLetterOrDigit(c) || c == '_';
 
     private static bool IsPrefix(string query, ref int i)
     {

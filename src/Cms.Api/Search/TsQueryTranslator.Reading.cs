@@ -1,5 +1,3 @@
-using System.Text;
-
 namespace Cms.Api.Search;
 
 internal static partial class TsQueryTranslator
@@ -14,26 +12,8 @@ internal static partial class TsQueryTranslator
                 return null;
             }
 
-            var value = new StringBuilder();
-            for (at++; at < text.Length; at++)
-            {
-                if (text[at] == '"')
-                {
-                    if (at + 1 < text.Length && text[at + 1] == '"')
-                    {
-                        value.Append('"');
-                        at++;
-                        continue;
-                    }
-
-                    at++;
-                    return value.ToString();
-                }
-
-                value.Append(text[at]);
-            }
-
-            throw new SearchSyntaxException("unterminated string");
+            var value = SearchTerms.ReadQuoted(text, ref at, out var terminated);
+            return terminated ? value : throw new SearchSyntaxException("unterminated string");
         }
 
         private string? ReadBareword(bool allowKeyword)
@@ -112,7 +92,6 @@ internal static partial class TsQueryTranslator
         private SearchSyntaxException Near() =>
             new($"fts5: syntax error near \"{(at < text.Length ? text[at..Math.Min(text.Length, at + 1)] : string.Empty)}\"");
 
-        // FTS5 barewords: ASCII letters, digits and '_', and any non-ASCII character.
-        private static bool IsBareword(char c) => c >= 128 || char.IsAsciiLetterOrDigit(c) || c == '_';
+        private static bool IsBareword(char c) => SearchTerms.IsBareword(c);
     }
 }
