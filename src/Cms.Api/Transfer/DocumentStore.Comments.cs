@@ -21,10 +21,6 @@ internal sealed partial class DocumentStore
     /// Adds a bundle comment unless the same one (article, name, body, createdAt) is already there, so importing a
     /// bundle twice does not duplicate its comments. Returns null when the article does not exist.
     /// </summary>
-    public (Change Change, long Id)? AddComment(CommentDocument comment, long? parentId, DateTimeOffset now) =>
-        AddComment(comment, CommentFacts.Of(comment, now), parentId);
-
-    /// <inheritdoc cref="AddComment(CommentDocument, long?, DateTimeOffset)"/>
     public (Change Change, long Id)? AddComment(CommentDocument comment, CommentFacts facts, long? parentId)
     {
         if (FindArticleId(comment.Article!) is not { } articleId)
