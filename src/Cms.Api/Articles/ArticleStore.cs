@@ -16,7 +16,7 @@ internal sealed class ArticleStore(CmsDatabase database, SearchChanges search, T
     internal const string Columns =
         "a.id, a.slug, a.title, a.standfirst, a.byline, a.status, a.publish_at, a.published_at, a.created_at, a.updated_at, a.version, a.comments_open";
 
-    private const string SelectById = $"SELECT {Columns} FROM articles a WHERE a.id = @Id";
+    internal const string SelectById = $"SELECT {Columns} FROM articles a WHERE a.id = @Id";
     private const string SelectBySlug = $"SELECT {Columns} FROM articles a WHERE a.slug = @Slug";
 
     // Numeric references are ids, anything else a slug (slugs are never all digits).

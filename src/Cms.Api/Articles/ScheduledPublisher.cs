@@ -56,6 +56,7 @@ public sealed partial class ScheduledPublisher(
         {
             var published = 0;
             DateTimeOffset? nextDue = null;
+            var passStarted = clock.GetUtcNow();
             try
             {
                 (published, nextDue) = await store.PublishDueAsync(stoppingToken);
@@ -72,11 +73,18 @@ public sealed partial class ScheduledPublisher(
             Interlocked.Exchange(ref nextRun, new TaskCompletionSource<int>(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult(published);
             firstRun.TrySetResult();
 
-            var delay = options.Value.SchedulerPollInterval;
-            if (nextDue is { } due)
+            // The next pass is due a poll interval after this one began, or when the next article is, whichever is first;
+            // time that went by during the pass counts.
+            var next = passStarted + options.Value.SchedulerPollInterval;
+            if (nextDue is { } due && due < next)
             {
-                var untilDue = due - clock.GetUtcNow();
-                delay = untilDue < TimeSpan.Zero ? TimeSpan.Zero : untilDue < delay ? untilDue : delay;
+                next = due;
+            }
+
+            var delay = next - clock.GetUtcNow();
+            if (delay <= TimeSpan.Zero)
+            {
+                continue;
             }
 
             try

@@ -18,6 +18,12 @@ public static class SurrogateKeys
     /// <summary>Every view that shows the article: its page in every form, its parts' lists and views, the list pages it is on.</summary>
     public static string Article(long id) => $"article-{id}";
 
+    /// <summary>The article an <see cref="Article"/> key names; null for any other key.</summary>
+    public static long? ArticleId(string key) =>
+        key.StartsWith("article-", StringComparison.Ordinal)
+        && long.TryParse(key.AsSpan("article-".Length), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var id)
+            ? id : null;
+
     public static string Section(long id) => $"section-{id}";
 
     public static string PullQuote(long id) => $"pull-quote-{id}";

@@ -1,5 +1,7 @@
 using System.ComponentModel.DataAnnotations;
 using System.Text.Json.Serialization;
+using Cms.Api.Caching;
+using Cms.Api.Data;
 using Cms.Api.Http;
 
 namespace Cms.Api.Comments;
@@ -117,3 +119,28 @@ public sealed record CommentUpdateRequest : ICommentFields
 
 /// <summary>The answer to a comment that was received but will not be shown (202).</summary>
 public sealed record CommentReceived(string Status);
+
+/// <summary>The events comments emit; "rejected" covers spam too (<c>data.status</c> says which).</summary>
+public static class CommentEvents
+{
+    public const string Created = "comment.created";
+    public const string Approved = "comment.approved";
+    public const string Rejected = "comment.rejected";
+
+    /// <summary>An event about a comment, ordered with its article's events.</summary>
+    internal static OutboxEvent Of(string type, long id, long articleId, long? parentId, string status) =>
+        new(type, SurrogateKeys.Article(articleId), new CommentEventData(
+            id, articleId, parentId, status, [SurrogateKeys.Comment(id), SurrogateKeys.ArticleComments(articleId)]));
+
+    /// <summary>The event of a moderation to <paramref name="status"/>, or null when pending (nothing to announce).</summary>
+    internal static string? Moderated(CommentStatus status) => status switch
+    {
+        CommentStatus.Approved => Approved,
+        CommentStatus.Rejected or CommentStatus.Spam => Rejected,
+        _ => null,
+    };
+}
+
+/// <summary>What a comment event's <c>data</c> says: never the commenter's name, e-mail or text.</summary>
+internal sealed record CommentEventData(long Id, long ArticleId, long? ParentId, string Status, IReadOnlyList<string> SurrogateKeys);
+

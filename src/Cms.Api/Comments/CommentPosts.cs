@@ -108,6 +108,8 @@ internal sealed class CommentPosts
             id = await write.ScalarAsync<long>(Insert, row);
         }
 
+        write.Emit(CommentEvents.Of(CommentEvents.Created, id, articleId, request.ParentId, statusText));
+
         // Only an approved comment changes what the public sees: the views of its article's comments.
         if (status == CommentStatus.Approved)
         {

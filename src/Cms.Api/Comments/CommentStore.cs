@@ -133,6 +133,12 @@ internal sealed class CommentStore(CmsDatabase database, TimeProvider clock)
             }
 
             write.Changed(SurrogateKeys.Comment(id), SurrogateKeys.ArticleComments(current.ArticleId));
+            var status = request.Status ?? CommentStatus.Pending;
+            if (QueryValues.ToText(status) != current.Status && CommentEvents.Moderated(status) is { } moderated)
+            {
+                write.Emit(CommentEvents.Of(moderated, id, current.ArticleId, current.ParentId, QueryValues.ToText(status)));
+            }
+
             await write.ExecuteAsync(Update, new
             {
                 Id = id,
@@ -141,7 +147,7 @@ internal sealed class CommentStore(CmsDatabase database, TimeProvider clock)
                 Website = string.IsNullOrEmpty(request.Website) ? null : request.Website,
                 request.Body,
                 BodyHash = CommentText.Fingerprint(request.Body!),
-                Status = QueryValues.ToText(request.Status ?? CommentStatus.Pending),
+                Status = QueryValues.ToText(status),
                 Who = who,
                 Now = Timestamps.Now(clock),
             });
@@ -173,6 +179,14 @@ internal sealed class CommentStore(CmsDatabase database, TimeProvider clock)
         var selectRows = IdLists.Expand(SelectByIds, ids);
         var rows = await write.ListAsync<CommentRow>(selectRows.Sql, selectRows.Parameters);
         write.Changed(rows.SelectMany(r => new[] { SurrogateKeys.Comment(r.Id), SurrogateKeys.ArticleComments(r.ArticleId) }));
+        if (CommentEvents.Moderated(status) is { } moderated)
+        {
+            foreach (var row in rows)
+            {
+                write.Emit(CommentEvents.Of(moderated, row.Id, row.ArticleId, row.ParentId, row.Status));
+            }
+        }
+
         await write.CommitAsync();
         return WriteResult<CommentList>.Saved(new CommentList(rows));
     }

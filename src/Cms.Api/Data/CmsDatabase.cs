@@ -11,6 +11,7 @@ public abstract class CmsDatabase
 {
     private readonly Lock registering = new();
     private volatile Func<WriteTransaction, Task>[] beforeCommit = [];
+    private volatile Func<WriteTransaction, Task>[] lastBeforeCommit = [];
 
     /// <summary>
     /// Raised the moment a write commits, with the public views it changed (surrogate keys; "*" for all), before the write
@@ -23,17 +24,25 @@ public abstract class CmsDatabase
     /// <summary>
     /// Adds work every write does last, inside its transaction: data derived from what the write changed (a rendered page)
     /// is brought up to date in the same commit. It must not fail the write for its own faults: it logs them and leaves
-    /// the derived data to be redone.
+    /// the derived data to be redone. <paramref name="last"/> work runs after all the rest, which may add to what it
+    /// writes (the outbox writes the events the other work emitted).
     /// </summary>
-    internal void BeforeEveryCommit(Func<WriteTransaction, Task> work)
+    internal void BeforeEveryCommit(Func<WriteTransaction, Task> work, bool last = false)
     {
         lock (registering)
         {
-            beforeCommit = [.. beforeCommit, work];
+            if (last)
+            {
+                lastBeforeCommit = [.. lastBeforeCommit, work];
+            }
+            else
+            {
+                beforeCommit = [.. beforeCommit, work];
+            }
         }
     }
 
-    internal IReadOnlyList<Func<WriteTransaction, Task>> BeforeCommit => beforeCommit;
+    internal IEnumerable<Func<WriteTransaction, Task>> BeforeCommit => beforeCommit.Concat(lastBeforeCommit);
 
     /// <summary>A pooled connection for reads.</summary>
     public abstract Task<DbConnection> OpenAsync(CancellationToken cancellationToken = default);

@@ -15,6 +15,8 @@ internal sealed class WriteTransaction : IAsyncDisposable
 {
     private readonly CmsDatabase database;
     private HashSet<string>? changed;
+    private List<OutboxEvent>? events;
+    private List<long>? revised;
     private List<Func<Task>>? afterCommit;
     private List<Action>? afterRollback;
     private IDisposable? settings;
@@ -79,6 +81,19 @@ internal sealed class WriteTransaction : IAsyncDisposable
         changed ??= new HashSet<string>(StringComparer.Ordinal);
         changed.UnionWith(keys);
     }
+
+    /// <summary>Announces a change to webhooks: written to the outbox in this transaction (<see cref="OutboxEvent"/>).</summary>
+    public void Emit(OutboxEvent outboxEvent) => (events ??= []).Add(outboxEvent);
+
+    internal IReadOnlyList<OutboxEvent> Events => events ?? (IReadOnlyList<OutboxEvent>)[];
+
+    /// <summary>
+    /// Names articles whose documents a write replaced without naming each one's views (an import names every view
+    /// instead): their revisions are recorded like those of the articles named by <see cref="Changed"/>.
+    /// </summary>
+    public void Revised(IEnumerable<long> articleIds) => (revised ??= []).AddRange(articleIds);
+
+    internal IReadOnlyList<long> RevisedArticles => revised ?? (IReadOnlyList<long>)[];
 
     /// <summary>Work that must follow the commit (an index's own commit, a checkpoint), done before anyone is answered.</summary>
     public void AfterCommit(Func<Task> action) => (afterCommit ??= []).Add(action);

@@ -12,7 +12,9 @@ using Cms.Api.Http;
 using Cms.Api.Idempotency;
 using Cms.Api.Search;
 using Cms.Api.Settings;
+using Cms.Api.Revisions;
 using Cms.Api.Transfer;
+using Cms.Api.Webhooks;
 using FluentValidation;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.Options;
@@ -52,6 +54,19 @@ public static class CmsApplication
         // After DatabaseStartup: it renders what is due at start. Every write renders what it made due once this exists.
         services.AddSingleton<PageRenderer>();
         services.AddHostedService(provider => provider.GetRequiredService<PageRenderer>());
+
+        // After DatabaseStartup: it prunes in the migrated database. Every write records revisions once this exists.
+        services.AddHttpContextAccessor();
+        services.AddSingleton<RevisionRecorder>();
+        services.AddHostedService(provider => provider.GetRequiredService<RevisionRecorder>());
+        services.AddSingleton<RevisionStore>();
+
+        // After DatabaseStartup: it sends what the migrated database holds. Every write stores its events once the outbox exists.
+        services.AddSingleton<WebhookOutbox>();
+        services.AddSingleton<WebhookSender>();
+        services.AddSingleton<WebhookStore>();
+        services.AddSingleton<DeliveryStore>();
+        services.AddHostedService<WebhookDispatcher>();
 
         services.AddSingleton<RenderedPages>();
         services.AddSingleton<ArticleStore>();
@@ -154,6 +169,8 @@ public static class CmsApplication
         app.MapComments();
         app.MapTransfer();
         app.MapKeys();
+        app.MapWebhooks();
+        app.MapRevisions();
         app.MapBaselineIfEnabled();
         return app;
     }

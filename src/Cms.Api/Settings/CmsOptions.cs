@@ -47,6 +47,10 @@ public sealed class CmsOptions
     public DatabaseSettings Database { get; set; } = new();
 
     public SearchSettings Search { get; set; } = new();
+
+    public RevisionSettings Revisions { get; set; } = new();
+
+    public WebhookSettings Webhooks { get; set; } = new();
 }
 
 public sealed class SearchSettings

@@ -19,18 +19,7 @@ internal sealed class Exporter(CmsDatabase database, ETags etags)
         (@Status IS NULL OR a.status = @Status) AND (@UpdatedSince IS NULL OR a.updated_at >= @UpdatedSince)
         """;
 
-    private const string SelectArticleBatch = $"""
-        SELECT a.id AS Id, a.slug AS Slug, a.title AS Title, a.standfirst AS Standfirst, a.byline AS Byline, a.status AS Status,
-               a.publish_at AS PublishAt, a.published_at AS PublishedAt, a.comments_open AS CommentsOpen
-        FROM articles a WHERE a.id > @After AND {ArticleFilter} ORDER BY a.id LIMIT @Batch;
-        SELECT s.article_id AS ArticleId, s.heading AS Heading, s.body AS Body
-        FROM sections s WHERE s.article_id IN (SELECT a.id FROM articles a WHERE a.id > @After AND {ArticleFilter} ORDER BY a.id LIMIT @Batch)
-        ORDER BY s.article_id, s.position;
-        SELECT q.article_id AS ArticleId, q.text AS Text, q.attribution AS Attribution, s.position AS Section, q.after_paragraph AS AfterParagraph
-        FROM pull_quotes q LEFT JOIN sections s ON s.id = q.section_id
-        WHERE q.article_id IN (SELECT a.id FROM articles a WHERE a.id > @After AND {ArticleFilter} ORDER BY a.id LIMIT @Batch)
-        ORDER BY q.article_id, q.id
-        """;
+    private static readonly string SelectArticleBatch = DocumentRows.Select($"articles a WHERE a.id > @After AND {ArticleFilter} ORDER BY a.id LIMIT @Batch");
 
     private const string SelectCommentBatch = $"""
         SELECT c.id AS Id, c.parent_id AS ParentId, a.slug AS Article, c.name AS Name, c.email AS Email, c.website AS Website,
@@ -62,25 +51,10 @@ internal sealed class Exporter(CmsDatabase database, ETags etags)
         {
             await using var batch = await connection.QueryMultipleAsync(new CommandDefinition(
                 SelectArticleBatch, new { After = after, Batch = BatchSize, filter.Status, filter.UpdatedSince }, cancellationToken: cancellationToken));
-            var articles = (await batch.ReadAsync<ArticleExportRow>()).AsList();
-            var sections = (await batch.ReadAsync<SectionExportRow>()).ToLookup(r => r.ArticleId);
-            var quotes = (await batch.ReadAsync<PullQuoteExportRow>()).ToLookup(r => r.ArticleId);
+            var articles = await DocumentRows.ReadAsync(batch);
             foreach (var article in articles)
             {
-                var document = new ArticleDocument
-                {
-                    Slug = article.Slug,
-                    Title = article.Title,
-                    Standfirst = article.Standfirst,
-                    Byline = article.Byline,
-                    Status = ArticleStatuses.Parse(article.Status),
-                    PublishAt = article.PublishAt,
-                    PublishedAt = article.PublishedAt,
-                    CommentsOpen = article.CommentsOpen,
-                    Sections = sections[article.Id].Select(r => new SectionDocument { Heading = r.Heading, Body = r.Body }).ToList(),
-                    PullQuotes = quotes[article.Id].Select(r => new PullQuoteDocument { Text = r.Text, Attribution = r.Attribution, Section = (int?)r.Section, AfterParagraph = (int?)r.AfterParagraph }).ToList(),
-                };
-                JsonSerializer.Serialize(writer, document, options);
+                JsonSerializer.Serialize(writer, article.Document, options);
                 EndLine(writer, buffer, ndjson);
             }
 
@@ -171,25 +145,6 @@ internal sealed class Exporter(CmsDatabase database, ETags etags)
         await output.FlushAsync(cancellationToken);
         buffer.SetLength(0);
     }
-
-    // Properties rather than a constructor: Dapper converts into a property's type (comments_open is an integer on SQLite,
-    // a boolean on PostgreSQL), but a constructor must match the columns' types exactly.
-    private sealed class ArticleExportRow
-    {
-        public long Id { get; init; }
-        public string Slug { get; init; } = "";
-        public string Title { get; init; } = "";
-        public string? Standfirst { get; init; }
-        public string? Byline { get; init; }
-        public string Status { get; init; } = "";
-        public DateTimeOffset? PublishAt { get; init; }
-        public DateTimeOffset? PublishedAt { get; init; }
-        public bool CommentsOpen { get; init; }
-    }
-
-    private sealed record SectionExportRow(long ArticleId, string? Heading, string Body);
-
-    private sealed record PullQuoteExportRow(long ArticleId, string Text, string? Attribution, long? Section, long? AfterParagraph);
 
     private sealed record CommentExportRow(long Id, long? ParentId, string Article, string Name, string? Email, string? Website, string Body, string Status, DateTimeOffset CreatedAt);
 }

@@ -13,6 +13,9 @@ namespace Cms.Api.Transfer;
 /// </summary>
 internal sealed class Importer(DocumentWriters writers, TimeProvider clock, ScheduledPublisher publisher)
 {
+    /// <summary>The one event an import emits, with its counts (not one per article).</summary>
+    public const string Completed = "import.completed";
+
     /// <summary>More problems than this are summarised, so a broken 50,000-line file gives a readable answer.</summary>
     public const int MaxReportedErrors = 200;
 
@@ -48,8 +51,12 @@ internal sealed class Importer(DocumentWriters writers, TimeProvider clock, Sche
 
                     if (run.Errors.Count == 0)
                     {
-                        var (change, _) = await documents.UpsertAsync(article.Document.Slug!, article.Document, now, sectionText);
+                        var (change, id) = await documents.UpsertAsync(article.Document.Slug!, article.Document, now, sectionText);
                         run.Articles.Count(change);
+                        if (change != Change.Unchanged)
+                        {
+                            run.Written.Add(id);
+                        }
                     }
 
                     break;
@@ -93,6 +100,8 @@ internal sealed class Importer(DocumentWriters writers, TimeProvider clock, Sche
         if (run.Errors.Count == 0 && !dryRun)
         {
             documents.Write.Changed(SurrogateKeys.All);
+            documents.Write.Revised(run.Written);
+            documents.Write.Emit(new OutboxEvent(Completed, "import", new ImportEventData(result.Articles, result.Comments, [SurrogateKeys.All])));
             await documents.CommitAsync();
             publisher.Wake();
         }
@@ -199,6 +208,9 @@ internal sealed class Importer(DocumentWriters writers, TimeProvider clock, Sche
         public List<long?> CommentIds { get; } = [];
         public int ArticleIndex { get; set; }
         public Counter Articles { get; } = new();
+
+        /// <summary>The articles created or changed: their revisions are recorded as the import commits.</summary>
+        public List<long> Written { get; } = [];
         public Counter Comments { get; } = new();
 
         public void Fail(string path, string message)
@@ -232,3 +244,7 @@ internal sealed class Importer(DocumentWriters writers, TimeProvider clock, Sche
         public ChangeCounts ToCounts() => new(created, updated, unchanged);
     }
 }
+
+/// <summary>What <c>import.completed</c>'s <c>data</c> says.</summary>
+internal sealed record ImportEventData(ChangeCounts Articles, ChangeCounts Comments, IReadOnlyList<string> SurrogateKeys);
+

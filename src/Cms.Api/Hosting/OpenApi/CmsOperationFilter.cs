@@ -87,6 +87,9 @@ internal sealed class CmsOperationFilter(IOptions<Microsoft.AspNetCore.Http.Json
         ["sort"] = ("`-publishedAt` (newest first, the default), `publishedAt`, `-updatedAt`, `title`, or `relevance` (the default when `q` is given).", "-publishedAt"),
         ["dryRun"] = ("`true`: validate and report what would be created / updated / unchanged, writing nothing.", "true"),
         ["updatedSince"] = ("Only articles (and their comments) updated at or after this instant (ISO 8601).", "2026-11-01T00:00:00Z"),
+        ["number"] = ("The revision's number (1 is the article's first).", "1"),
+        ["against"] = ("The revision to compare with (default: the one before `number`).", "1"),
+        ["deliveryId"] = ("The delivery's id (from the hook's deliveries).", "1"),
         ["include"] = ("Parts to embed, comma-separated: `sections`, `pullQuotes` (and `comments` on a single article); on an article's comments, `replies` nests the approved threads.", "sections,pullQuotes"),
     };
 

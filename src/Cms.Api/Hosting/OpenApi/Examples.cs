@@ -4,7 +4,9 @@ using Cms.Api.Articles.Sections;
 using Cms.Api.Auth;
 using Cms.Api.Auth.Keys;
 using Cms.Api.Comments;
+using Cms.Api.Revisions;
 using Cms.Api.Transfer;
+using Cms.Api.Webhooks;
 
 
 
@@ -48,6 +50,10 @@ public static class Examples
         [typeof(ArticleDocument)] = Document,
         [typeof(ModerationRequest)] = new ModerationRequest { Ids = [12, 13, 17], Action = ModerationAction.Approve },
         [typeof(KeyRequest)] = new KeyRequest { Name = "ci-preview", Role = Roles.Editor },
+        [typeof(WebhookRequest)] = new WebhookRequest
+        {
+            Url = "https://hooks.example.com/cms", Events = [ArticleEvents.Published, ArticleEvents.Unpublished, ArticleEvents.Deleted], Description = "Purge the CDN",
+        },
         [typeof(ContentBundle)] = new ContentBundle
         {
             Articles = [Document with { Slug = "harbour-ferry-returns" }],

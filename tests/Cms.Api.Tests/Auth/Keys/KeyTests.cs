@@ -168,6 +168,18 @@ public sealed class AuthorizationMatrixTests : ApiTest
         ["CreateKey"] = Access.Admin,
         ["ListKeys"] = Access.Admin,
         ["RevokeKey"] = Access.Admin,
+        ["CreateWebhook"] = Access.Admin,
+        ["ListWebhooks"] = Access.Admin,
+        ["GetWebhook"] = Access.Admin,
+        ["UpdateWebhook"] = Access.Admin,
+        ["DeleteWebhook"] = Access.Admin,
+        ["RotateWebhookSecret"] = Access.Admin,
+        ["ListDeliveries"] = Access.Admin,
+        ["RetryDelivery"] = Access.Admin,
+        ["ListRevisions"] = Access.Editor,
+        ["GetRevision"] = Access.Editor,
+        ["DiffRevision"] = Access.Editor,
+        ["RestoreRevision"] = Access.Editor,
     };
 
     [Test]
@@ -190,7 +202,8 @@ public sealed class AuthorizationMatrixTests : ApiTest
                 var name = endpoint.Metadata.GetMetadata<IEndpointNameMetadata>()!.EndpointName;
                 var method = endpoint.Metadata.GetMetadata<HttpMethodMetadata>()!.HttpMethods[0];
                 var url = "/" + endpoint.RoutePattern.RawText!.TrimStart('/')
-                    .Replace("{article}", "1", StringComparison.Ordinal).Replace("{id}", "999", StringComparison.Ordinal).Replace("{slug}", "matrix-probe", StringComparison.Ordinal);
+                    .Replace("{article}", "1", StringComparison.Ordinal).Replace("{id}", "999", StringComparison.Ordinal).Replace("{slug}", "matrix-probe", StringComparison.Ordinal)
+                    .Replace("{number}", "1", StringComparison.Ordinal).Replace("{deliveryId}", "1", StringComparison.Ordinal);
 
                 foreach (var (caller, client) in new[] { ("anonymous", Public), ("editor", editor), ("admin", Editor) })
                 {
