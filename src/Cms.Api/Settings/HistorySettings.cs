@@ -21,4 +21,8 @@ public sealed class WebhookSettings
     /// called (a name that resolves to one is refused too).
     /// </summary>
     public bool AllowPrivateNetworks { get; set; }
+
+    /// <summary>Days a finished (delivered or failed) delivery is kept, with its attempts, for the history and to resend.</summary>
+    [Range(1, 36_500, ErrorMessage = "Cms:Webhooks:KeepDeliveriesDays must be between 1 and 36500.")]
+    public int KeepDeliveriesDays { get; set; } = 30;
 }

@@ -1,5 +1,7 @@
 using Cms.Api.Caching;
 using Cms.Api.Data;
+using Cms.Api.Settings;
+using Microsoft.Extensions.Options;
 
 namespace Cms.Api.Webhooks;
 
@@ -32,6 +34,10 @@ internal sealed partial class WebhookDispatcher : BackgroundService
         LIMIT @Limit
         """;
 
+    private const string PruneFinished = "DELETE FROM webhook_deliveries WHERE state <> 'pending' AND finished_at < @Cutoff";
+
+    private static readonly TimeSpan PruneEvery = TimeSpan.FromHours(1);
+
     private const string Claim = "UPDATE webhook_deliveries SET leased_until = @Until WHERE id IN @Ids";
 
     private const string InsertAttempt = """
@@ -57,11 +63,15 @@ internal sealed partial class WebhookDispatcher : BackgroundService
     private readonly TimeProvider clock;
     private readonly ILogger<WebhookDispatcher> logger;
     private readonly SemaphoreSlim wake = new(0, 1);
+    private readonly TimeSpan keepFinished;
+    private DateTimeOffset nextPrune = DateTimeOffset.MinValue;
 
     // The outbox is what it sends from, built with it, so that every write stores its events from the start.
-    public WebhookDispatcher(CmsDatabase database, WebhookOutbox outbox, WebhookSender sender, TimeProvider clock, ILogger<WebhookDispatcher> logger)
+    public WebhookDispatcher(
+        CmsDatabase database, WebhookOutbox outbox, WebhookSender sender, TimeProvider clock, IOptions<CmsOptions> options, ILogger<WebhookDispatcher> logger)
     {
         ArgumentNullException.ThrowIfNull(outbox);
+        keepFinished = TimeSpan.FromDays(options.Value.Webhooks.KeepDeliveriesDays);
         this.database = database;
         this.sender = sender;
         this.clock = clock;
@@ -96,6 +106,7 @@ internal sealed partial class WebhookDispatcher : BackgroundService
         {
             try
             {
+                await PruneAsync(stoppingToken);
                 var due = await ClaimAsync(stoppingToken);
                 if (due.Count > 0)
                 {
@@ -123,6 +134,21 @@ internal sealed partial class WebhookDispatcher : BackgroundService
                 await Task.Delay(TimeSpan.FromSeconds(1), stoppingToken);
             }
         }
+    }
+
+    // Hourly: finished deliveries older than Cms:Webhooks:KeepDeliveriesDays go, with their attempts.
+    private async Task PruneAsync(CancellationToken cancellationToken)
+    {
+        var now = Timestamps.Now(clock);
+        if (now < nextPrune)
+        {
+            return;
+        }
+
+        await using var write = await database.BeginWriteAsync(cancellationToken);
+        await write.ExecuteAsync(PruneFinished, new { Cutoff = Timestamps.ToText(now - keepFinished) });
+        await write.CommitAsync();
+        nextPrune = now + PruneEvery;
     }
 
     private async Task<List<DueDelivery>> ClaimAsync(CancellationToken cancellationToken)

@@ -185,6 +185,24 @@ public sealed class WebhookTests : ApiTest
     }
 
     [Test]
+    public async Task Finished_deliveries_are_pruned_after_the_days_kept()
+    {
+        var hook = await CreateHook(WebhookEvents("article.created"));
+        await CreateArticle(new { title = "Delivered long ago" });
+        await receiver.NextAsync();
+        await Eventually(hook, d => (string?)d["state"] == "delivered");
+
+        Factory.Clock.Advance(TimeSpan.FromDays(31));
+        for (var tries = 0; Factory.Scalar("SELECT count(*) FROM webhook_deliveries") > 0; tries++)
+        {
+            Assert.That(tries, Is.LessThan(500), "pruned in the background");
+            await Task.Delay(20);
+        }
+
+        Assert.That(Factory.Scalar("SELECT count(*) FROM webhook_attempts"), Is.Zero, "with their attempts");
+    }
+
+    [Test]
     public async Task Hooks_are_managed_by_admin_keys_and_the_secret_is_shown_once()
     {
         var hook = await CreateHook(WebhookEvents("article.published"));

@@ -73,6 +73,8 @@ internal sealed class TagOrderFilter : IDocumentFilter
         ("Sections", "The sub-headed parts of an article's body, in order."),
         ("Pull-quotes", "Quotations set in large type, placed after a paragraph of a section."),
         ("Comments", "Readers' comments: the public comment form and the moderation queue."),
+        ("Revisions", "Every change to an article's document, kept: list, read, compare and restore (keys only)."),
+        ("Webhooks", "URLs told when content changes, signed per Standard Webhooks, retried for 24 hours (admin keys)."),
         ("Health", "Liveness for load balancers and operators."),
     ];
 
