@@ -5,6 +5,7 @@ using Cms.Api.Data;
 using Cms.Api.Http;
 using Cms.Api.Idempotency;
 using Cms.Api.Search;
+using Cms.Api.Transfer;
 using FluentValidation;
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -45,7 +46,10 @@ public static class ArticleEndpoints
             .WithSummary("Get one article, optionally with everything its page needs")
             .WithDescription("`article` is the numeric id or the slug. `include=sections,pullQuotes,comments` embeds the ordered sections, "
                 + $"the pull-quotes and the first {IncludedComments} comments (approved only without a key) — one request, one database round trip. "
-                + "Drafts, scheduled and archived articles are 404 without a key. Send `If-None-Match` with the ETag to get 304 when nothing changed.")
+                + "Drafts, scheduled and archived articles are 404 without a key. Send `If-None-Match` with the ETag to get 304 when nothing changed. "
+                + "With `Accept: text/markdown`, the article as Markdown (the format POST and PUT by slug take).")
+            .AddEndpointFilter<MarkdownView>()
+            .Produces<ArticleResponse>(StatusCodes.Status200OK, "application/json", ArticleMarkdown.MediaType)
             .ProducesProblem(StatusCodes.Status404NotFound)
             .AllowAnonymous();
 

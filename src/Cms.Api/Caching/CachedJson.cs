@@ -51,7 +51,7 @@ public sealed class CachedJson<T> : IResult, IEndpointMetadataProvider, IStatusC
         }
 
         // The body differs with and without a key (drafts, e-mails), so caches must keep them apart.
-        headers.Vary = "Authorization";
+        headers.Vary = "Authorization, Accept";
         if (httpContext.HasKey())
         {
             headers.CacheControl = "private, no-store";

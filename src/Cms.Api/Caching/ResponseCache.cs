@@ -108,8 +108,10 @@ public sealed class ResponseCache
 
     internal static string KeyOf(HttpRequest request) => request.Path.Value + request.QueryString.Value;
 
+    // A request for another representation than JSON (an article as Markdown) is answered by its endpoint, never from here.
     internal static bool IsCacheable(HttpRequest request) =>
-        HttpMethods.IsGet(request.Method) && request.Headers.Authorization.Count == 0;
+        HttpMethods.IsGet(request.Method) && request.Headers.Authorization.Count == 0
+        && !request.Headers.Accept.ToString().Contains("text/markdown", StringComparison.OrdinalIgnoreCase);
 
     internal long Generation => Interlocked.Read(ref generation);
 

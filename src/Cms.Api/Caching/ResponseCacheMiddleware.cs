@@ -73,7 +73,7 @@ internal static class ResponseCacheMiddleware
         var headers = context.Response.Headers;
         headers.ETag = entry.ETag;
         headers.CacheControl = entry.CacheControl;
-        headers.Vary = "Authorization";
+        headers.Vary = "Authorization, Accept";
         if (!string.IsNullOrEmpty(entry.LastModified))
         {
             headers.LastModified = entry.LastModified;

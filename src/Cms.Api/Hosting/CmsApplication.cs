@@ -168,6 +168,7 @@ public static class CmsApplication
         app.MapPullQuotes();
         app.MapComments();
         app.MapTransfer();
+        app.MapMarkdown();
         app.MapKeys();
         app.MapWebhooks();
         app.MapRevisions();

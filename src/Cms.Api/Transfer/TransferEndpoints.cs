@@ -5,8 +5,6 @@ using Cms.Api.Data;
 using Cms.Api.Http;
 using Cms.Api.Idempotency;
 
-
-
 namespace Cms.Api.Transfer;
 
 public static class TransferEndpoints
@@ -55,7 +53,13 @@ public static class TransferEndpoints
         return routes;
     }
 
-    internal static async Task<Results<Created<UpsertResponse>, Ok<UpsertResponse>, ValidationProblem>> UpsertArticle(
+    internal static Task<Results<Created<UpsertResponse>, Ok<UpsertResponse>, ValidationProblem>> UpsertArticle(
+        string slug, ArticleDocument document, DocumentWriters writers, ArticleStore articles,
+        ScheduledPublisher publisher, TimeProvider clock, CancellationToken cancellationToken) =>
+        UpsertAsync(slug, document, writers, articles, publisher, clock, cancellationToken);
+
+    /// <summary>PUT by slug, whichever format the document came in (JSON here, Markdown in <see cref="MarkdownEndpoints"/>).</summary>
+    internal static async Task<Results<Created<UpsertResponse>, Ok<UpsertResponse>, ValidationProblem>> UpsertAsync(
         string slug, ArticleDocument document, DocumentWriters writers, ArticleStore articles,
         ScheduledPublisher publisher, TimeProvider clock, CancellationToken cancellationToken)
     {
@@ -74,16 +78,22 @@ public static class TransferEndpoints
         var change = await writers.UpsertOneAsync(slug, withSlug, Timestamps.Now(clock), cancellationToken);
 
         publisher.Wake();
-        var page = (await articles.FindPageAsync(slug, ArticleIncludes.Sections | ArticleIncludes.PullQuotes, allComments: true, 0, cancellationToken))!;
-        var article = page.Article.ToResponse() with
-        {
-            Sections = page.Sections!.Select(s => s.ToResponse()).ToList(),
-            PullQuotes = page.PullQuotes!.Select(q => q.ToResponse()).ToList(),
-        };
+        var article = await WholeArticleAsync(articles, slug, cancellationToken);
         var response = new UpsertResponse(change == Change.Unchanged, article);
         return change == Change.Created
             ? TypedResults.Created($"/api/v1/articles/{article.Id}", response)
             : TypedResults.Ok(response);
+    }
+
+    /// <summary>The article as just written, with its sections and pull-quotes.</summary>
+    internal static async Task<ArticleResponse> WholeArticleAsync(ArticleStore articles, string slug, CancellationToken cancellationToken)
+    {
+        var page = (await articles.FindPageAsync(slug, ArticleIncludes.Sections | ArticleIncludes.PullQuotes, allComments: true, 0, cancellationToken))!;
+        return page.Article.ToResponse() with
+        {
+            Sections = page.Sections!.Select(s => s.ToResponse()).ToList(),
+            PullQuotes = page.PullQuotes!.Select(q => q.ToResponse()).ToList(),
+        };
     }
 
     internal static async Task<Results<Ok<ImportResult>, ValidationProblem, ProblemHttpResult>> Import(

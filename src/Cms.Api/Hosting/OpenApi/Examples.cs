@@ -8,11 +8,6 @@ using Cms.Api.Revisions;
 using Cms.Api.Transfer;
 using Cms.Api.Webhooks;
 
-
-
-
-
-
 namespace Cms.Api.Hosting.OpenApi;
 
 /// <summary>Example request bodies shown in Swagger UI ("Try it out" starts from these).</summary>
@@ -84,6 +79,17 @@ public static class Examples
         ],
         PullQuotes = [new PullQuoteDocument { Text = "About time.", Attribution = "A commuter", Section = 1, AfterParagraph = 1 }],
     };
+
+    /// <summary>
+    /// An article in Markdown, as an editor pastes it (<see cref="ArticleMarkdown"/>): written from the JSON example, a
+    /// draft under the slug its title makes, so it always parses and creating it harms nothing.
+    /// </summary>
+    public static string Markdown => ArticleMarkdown.Write(Document with
+    {
+        Slug = Slugs.FromTitle(Document.Title!),
+        Status = ArticleStatus.Draft,
+        Byline = "Ines Marlow, transport correspondent",
+    });
 
     public static object? For(Type type) => ByType.GetValueOrDefault(type);
 

@@ -32,6 +32,7 @@ public static class OpenApi
             });
             options.IncludeXmlComments(typeof(OpenApi).Assembly);
             options.OperationFilter<CmsOperationFilter>();
+            options.OperationFilter<MarkdownOperationFilter>();
             options.DocumentFilter<TagOrderFilter>();
             options.SupportNonNullableReferenceTypes();
             options.NonNullableReferenceTypesAsRequired();

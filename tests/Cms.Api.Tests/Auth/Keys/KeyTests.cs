@@ -1,4 +1,5 @@
 using System.Net.Http.Headers;
+using Microsoft.AspNetCore.Http.Metadata;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -163,6 +164,8 @@ public sealed class AuthorizationMatrixTests : ApiTest
         ["ModerateComments"] = Access.Editor,
         ["DeleteComment"] = Access.Editor,
         ["UpsertArticle"] = Access.Editor,
+        ["CreateArticleFromMarkdown"] = Access.Editor,
+        ["UpsertArticleFromMarkdown"] = Access.Editor,
         ["Import"] = Access.Editor,
         ["Export"] = Access.Editor,
         ["CreateKey"] = Access.Admin,
@@ -210,7 +213,10 @@ public sealed class AuthorizationMatrixTests : ApiTest
                     var request = new HttpRequestMessage(new HttpMethod(method), url);
                     if (method is "POST" or "PUT" or "PATCH")
                     {
-                        request.Content = Json("{}", method == "PATCH" ? "application/merge-patch+json" : "application/json");
+                        var markdown = endpoint.Metadata.GetMetadata<IAcceptsMetadata>()?.ContentTypes.Contains("text/markdown") == true;
+                        request.Content = markdown
+                            ? new StringContent("# Probe\n", System.Text.Encoding.UTF8, "text/markdown")
+                            : Json("{}", method == "PATCH" ? "application/merge-patch+json" : "application/json");
                     }
 
                     var status = (await client.SendAsync(request)).StatusCode;
