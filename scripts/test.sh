@@ -19,6 +19,16 @@ if [ -z "${CMS_TEST_POSTGRES:-}" ]; then
   fi
 fi
 
+# The npm tools some tests run (Spectral for the OpenAPI document), pinned in tools/node/package-lock.json. Without
+# npm those tests are skipped, saying so.
+if command -v npm >/dev/null 2>&1; then
+  if [ ! -x "$root/tools/node/node_modules/.bin/spectral" ]; then
+    npm ci --prefix "$root/tools/node" --no-audit --no-fund --silent || { echo "npm ci in tools/node failed (see above)."; exit 1; }
+  fi
+else
+  echo "npm is not installed (apt-get install npm): the tests that run npm tools will be skipped."
+fi
+
 # The whole suite on SQLite; then, with a PostgreSQL server, again on PostgreSQL (tests/Cms.Api.Tests/Engines.cs says
 # what that run leaves out). Extra arguments go to both runs.
 dotnet test "$root/Cms.sln" --logger "trx;LogFileName=sqlite.trx" --results-directory "$results" --filter "TestCategory!=PostgresOnly" "$@"

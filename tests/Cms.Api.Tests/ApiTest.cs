@@ -56,6 +56,7 @@ public abstract class ApiTest
             Assert.That(response.Content.Headers.ContentType?.MediaType, Is.EqualTo("application/problem+json"));
             Assert.That((int?)problem["status"], Is.EqualTo((int)status));
             Assert.That((string?)problem["title"], Is.Not.Empty);
+            Assert.That((string?)problem["type"], Does.StartWith("https://"), "every problem has a type");
         });
         return problem;
     }

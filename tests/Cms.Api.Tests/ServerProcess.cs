@@ -26,17 +26,39 @@ public sealed partial class ServerProcess : IDisposable
 
     public string Url { get; private set; } = "";
 
+    /// <summary>Where it listens: a free loopback port unless a test names one.</summary>
+    public string Urls { get; set; } = "http://127.0.0.1:0";
+
     /// <summary>The process's output so far (for failure messages).</summary>
     public string Output => output.ToString();
 
     private readonly System.Text.StringBuilder output = new();
+
+    private readonly List<(Regex Pattern, TaskCompletionSource<Match> Seen)> waiters = [];
+
+    /// <summary>Waits until the process's standard output matches <paramref name="pattern"/> (it may already).</summary>
+    public Task<Match> WaitForOutputAsync(Regex pattern)
+    {
+        var seen = new TaskCompletionSource<Match>(TaskCreationOptions.RunContinuationsAsynchronously);
+        lock (output)
+        {
+            if (pattern.Match(output.ToString()) is { Success: true } found)
+            {
+                return Task.FromResult(found);
+            }
+
+            waiters.Add((pattern, seen));
+        }
+
+        return seen.Task.WaitAsync(TimeSpan.FromSeconds(60));
+    }
 
     public bool Running => process is { HasExited: false };
 
     /// <summary>Starts it and returns once it listens (on a free port, a new one each start).</summary>
     public async Task StartAsync()
     {
-        var start = new ProcessStartInfo("dotnet", [Path.Combine(AppContext.BaseDirectory, "Cms.Api.dll"), "--urls", "http://127.0.0.1:0"])
+        var start = new ProcessStartInfo("dotnet", [Path.Combine(AppContext.BaseDirectory, "Cms.Api.dll"), "--urls", Urls])
         {
             WorkingDirectory = WorkDirectory,
             RedirectStandardOutput = true,
@@ -64,6 +86,13 @@ public sealed partial class ServerProcess : IDisposable
             lock (output)
             {
                 output.AppendLine(text);
+                foreach (var (pattern, seen) in waiters)
+                {
+                    if (pattern.Match(output.ToString()) is { Success: true } found)
+                    {
+                        seen.TrySetResult(found);
+                    }
+                }
             }
 
             if (ListeningOn().Match(text) is { Success: true } match)

@@ -53,7 +53,7 @@ public static class ArticleEndpoints
             .ProducesProblem(StatusCodes.Status404NotFound)
             .AllowAnonymous();
 
-        group.MapPut("{id}", ReplaceArticle)
+        group.MapPut("{article}", ReplaceArticle)
             .WithName(nameof(ReplaceArticle))
             .WithSummary("Replace an article's fields")
             .WithDescription("Replaces the writable fields. Omitted `standfirst` and `byline` are cleared; omitted `slug` and `status` keep their values. "
@@ -66,7 +66,7 @@ public static class ArticleEndpoints
             .ProducesProblem(StatusCodes.Status409Conflict)
             .RequireAuthorization();
 
-        group.MapPatch("{id}", PatchArticle)
+        group.MapPatch("{article}", PatchArticle)
             .WithName(nameof(PatchArticle))
             .WithSummary("Change some of an article's fields (JSON Merge Patch)")
             .WithDescription("Send only the fields to change, e.g. `{\"status\":\"published\"}`; `null` clears an optional field. "
@@ -79,7 +79,7 @@ public static class ArticleEndpoints
             .ProducesProblem(StatusCodes.Status409Conflict)
             .RequireAuthorization();
 
-        group.MapPost("{id}/publish", PublishArticle)
+        group.MapPost("{article}/publish", PublishArticle)
             .WithName(nameof(PublishArticle))
             .WithSummary("Publish an article now")
             .WithDescription("Same as PATCH `{\"status\":\"published\"}`. `publishedAt` is set the first time. Honours `If-Match`.")
@@ -88,7 +88,7 @@ public static class ArticleEndpoints
             .ProducesProblem(StatusCodes.Status404NotFound)
             .RequireAuthorization();
 
-        group.MapPost("{id}/unpublish", UnpublishArticle)
+        group.MapPost("{article}/unpublish", UnpublishArticle)
             .WithName(nameof(UnpublishArticle))
             .WithSummary("Take an article down (back to draft)")
             .WithDescription("Same as PATCH `{\"status\":\"draft\"}`: the public gets 404 from now on; `publishedAt` is kept. Honours `If-Match`.")
@@ -97,9 +97,10 @@ public static class ArticleEndpoints
             .ProducesProblem(StatusCodes.Status404NotFound)
             .RequireAuthorization();
 
-        group.MapDelete("{id}", DeleteArticle)
+        group.MapDelete("{article}", DeleteArticle)
             .WithName(nameof(DeleteArticle))
             .WithSummary("Delete an article with its sections, pull-quotes and comments")
+            .WithDescription("Its revisions stay for `Cms:Revisions:KeepDeletedDays`, so it can be restored from them. Honours `If-Match`.")
             .WritePreconditions()
             .Produces(StatusCodes.Status204NoContent)
             .ProducesProblem(StatusCodes.Status404NotFound)
@@ -170,7 +171,8 @@ public static class ArticleEndpoints
     }
 
     internal static async Task<Results<CachedJson<ArticleResponse>, ValidationProblem, ProblemHttpResult>> GetArticle(
-        string article, string? include, HttpContext context, ArticleStore store, RenderedPages pages, CancellationToken cancellationToken)
+        string article, string? include, string? preview, HttpContext context, ArticleStore store, RenderedPages pages, PreviewLinks previews,
+        CancellationToken cancellationToken)
     {
         if (!ArticleListParameters.TryParseIncludes(include, ArticleIncludes.Sections | ArticleIncludes.PullQuotes | ArticleIncludes.Comments, out var includes, out var error))
         {
@@ -178,6 +180,12 @@ public static class ArticleEndpoints
         }
 
         var keyed = context.HasKey();
+        if (!keyed && preview is not null)
+        {
+            return await PreviewAsync(article, includes, preview, store, previews, cancellationToken)
+                ?? await GetArticle(article, include, null, context, store, pages, previews, cancellationToken);
+        }
+
         if (!keyed)
         {
             // The public's page, as rendered when it last changed; built from the tables below until it is rendered.
@@ -203,40 +211,66 @@ public static class ArticleEndpoints
         return new CachedJson<ArticleResponse>(response, LastModified(response), ContentKeys(response));
     }
 
+    /// <summary>
+    /// A draft shown through a preview link: what the public would see once it is published, never cached. Null for a
+    /// published article, which the link shows as everyone sees it.
+    /// </summary>
+    private static async Task<Results<CachedJson<ArticleResponse>, ValidationProblem, ProblemHttpResult>?> PreviewAsync(
+        string article, ArticleIncludes includes, string preview, ArticleStore store, PreviewLinks previews, CancellationToken cancellationToken)
+    {
+        var page = await store.FindPageAsync(article, includes, allComments: false, IncludedComments, cancellationToken);
+        if (page is not null && page.Article.IsPublished)
+        {
+            return null;
+        }
+
+        if (page is null || !await previews.OpensAsync(preview, page.Article.Id, page.Article.PublishedAt, cancellationToken))
+        {
+            return Problems.NotFound($"article '{article}' (the preview link has expired, was revoked, or is for another article)");
+        }
+
+        var response = page.ToResponse(keyed: false);
+        return new CachedJson<ArticleResponse>(response, LastModified(response), []) { Private = true };
+    }
+
     internal static Task<Results<Ok<ArticleResponse>, ValidationProblem, ProblemHttpResult>> ReplaceArticle(
-        long id, ArticleRequest request, HttpContext context, ArticleStore store, ScheduledPublisher publisher, ETags etags, CancellationToken cancellationToken) =>
-        Write(id, _ => request, context, store, publisher, etags, cancellationToken);
+        string article, ArticleRequest request, HttpContext context, ArticleStore store, ScheduledPublisher publisher, ETags etags, CancellationToken cancellationToken) =>
+        Write(article, _ => request, context, store, publisher, etags, cancellationToken);
 
     internal static Task<Results<Ok<ArticleResponse>, ValidationProblem, ProblemHttpResult>> PatchArticle(
-        long id, MergePatchDocument patch, HttpContext context, ArticleStore store, ScheduledPublisher publisher,
+        string article, MergePatchDocument patch, HttpContext context, ArticleStore store, ScheduledPublisher publisher,
         IValidator<ArticleRequest> validator, ETags etags, CancellationToken cancellationToken) =>
         Write(
-            id, current => MergePatch.ApplyAndValidate(current.ToRequest(), patch, validator, etags.SerializerOptions),
+            article, current => MergePatch.ApplyAndValidate(current.ToRequest(), patch, validator, etags.SerializerOptions),
             context, store, publisher, etags, cancellationToken);
 
     internal static Task<Results<Ok<ArticleResponse>, ValidationProblem, ProblemHttpResult>> PublishArticle(
-        long id, HttpContext context, ArticleStore store, ScheduledPublisher publisher, ETags etags, CancellationToken cancellationToken) =>
-        Write(id, current => current.ToRequest() with { Status = ArticleStatus.Published }, context, store, publisher, etags, cancellationToken);
+        string article, HttpContext context, ArticleStore store, ScheduledPublisher publisher, ETags etags, CancellationToken cancellationToken) =>
+        Write(article, current => current.ToRequest() with { Status = ArticleStatus.Published }, context, store, publisher, etags, cancellationToken);
 
     internal static Task<Results<Ok<ArticleResponse>, ValidationProblem, ProblemHttpResult>> UnpublishArticle(
-        long id, HttpContext context, ArticleStore store, ScheduledPublisher publisher, ETags etags, CancellationToken cancellationToken) =>
-        Write(id, current => current.ToRequest() with { Status = ArticleStatus.Draft }, context, store, publisher, etags, cancellationToken);
+        string article, HttpContext context, ArticleStore store, ScheduledPublisher publisher, ETags etags, CancellationToken cancellationToken) =>
+        Write(article, current => current.ToRequest() with { Status = ArticleStatus.Draft }, context, store, publisher, etags, cancellationToken);
 
-    internal static Task<Results<NoContent, ValidationProblem, ProblemHttpResult>> DeleteArticle(
-        long id, HttpContext context, ArticleStore store, ETags etags, CancellationToken cancellationToken) =>
-        WriteResponses.ConditionalAsync<ArticleRow, ArticleResponse, NoContent>(
-            context, etags, $"article {id}", r => r.ToResponse(), matches => store.DeleteAsync(id, matches, cancellationToken), _ => TypedResults.NoContent());
+    internal static async Task<Results<NoContent, ValidationProblem, ProblemHttpResult>> DeleteArticle(
+        string article, HttpContext context, ArticleStore store, ETags etags, CancellationToken cancellationToken) =>
+        await store.IdOfAsync(article, cancellationToken) is { } id
+            ? await WriteResponses.ConditionalAsync<ArticleRow, ArticleResponse, NoContent>(
+                context, etags, $"article '{article}'", r => r.ToResponse(), matches => store.DeleteAsync(id, matches, cancellationToken), _ => TypedResults.NoContent())
+            : Problems.NotFound($"article '{article}'");
 
     /// <summary>The one write path for PUT, PATCH, publish and unpublish: If-Match, save, ETag of the result.</summary>
-    private static Task<Results<Ok<ArticleResponse>, ValidationProblem, ProblemHttpResult>> Write(
-        long id, Func<ArticleRow, Proposed<ArticleRequest>> change, HttpContext context, ArticleStore store, ScheduledPublisher publisher,
+    private static async Task<Results<Ok<ArticleResponse>, ValidationProblem, ProblemHttpResult>> Write(
+        string article, Func<ArticleRow, Proposed<ArticleRequest>> change, HttpContext context, ArticleStore store, ScheduledPublisher publisher,
         ETags etags, CancellationToken cancellationToken) =>
-        WriteResponses.ConditionalAsync<ArticleRow, ArticleResponse, Ok<ArticleResponse>>(
-            context, etags, $"article {id}", r => r.ToResponse(), matches => store.UpdateAsync(id, change, matches, cancellationToken), response =>
-            {
-                publisher.WakeIfScheduled(response);
-                return TypedResults.Ok(response);
-            });
+        await store.IdOfAsync(article, cancellationToken) is { } id
+            ? await WriteResponses.ConditionalAsync<ArticleRow, ArticleResponse, Ok<ArticleResponse>>(
+                context, etags, $"article '{article}'", r => r.ToResponse(), matches => store.UpdateAsync(id, change, matches, cancellationToken), response =>
+                {
+                    publisher.WakeIfScheduled(response);
+                    return TypedResults.Ok(response);
+                })
+            : Problems.NotFound($"article '{article}'");
 
     private static DateTimeOffset LastModified(ArticleResponse article) => new[] { article.UpdatedAt }
         .Concat(article.Sections?.Select(s => s.UpdatedAt) ?? [])

@@ -109,6 +109,7 @@ internal sealed class ArticlePartRoutes<TRow, TRequest, TResponse, TStore>(Artic
     public void DescribeGet(RouteHandlerBuilder route) => route
         .WithName($"Get{part.TypeName}")
         .WithSummary($"Get one {part.Noun}")
+        .WithDescription($"Public while its article is published; with a key, any. Send `If-None-Match` with the ETag to get 304 when nothing changed.")
         .ProducesProblem(StatusCodes.Status404NotFound)
         .AllowAnonymous();
 

@@ -18,6 +18,7 @@ internal sealed class ArticleStore(CmsDatabase database, SearchChanges search, T
 
     internal const string SelectById = $"SELECT {Columns} FROM articles a WHERE a.id = @Id";
     private const string SelectBySlug = $"SELECT {Columns} FROM articles a WHERE a.slug = @Slug";
+    private const string SelectIdBySlug = "SELECT id FROM articles WHERE slug = @Slug";
 
     // Numeric references are ids, anything else a slug (slugs are never all digits).
     private const string TargetArticle = "(SELECT id FROM articles WHERE id = @Id UNION ALL SELECT id FROM articles WHERE slug = @Slug)";
@@ -69,6 +70,15 @@ internal sealed class ArticleStore(CmsDatabase database, SearchChanges search, T
         long.TryParse(reference, NumberStyles.None, CultureInfo.InvariantCulture, out var id)
             ? database.SingleOrDefaultAsync<ArticleRow>(SelectById, new { Id = id }, cancellationToken)
             : database.SingleOrDefaultAsync<ArticleRow>(SelectBySlug, new { Slug = reference }, cancellationToken);
+
+    /// <summary>
+    /// The id an article reference names: digits are the id itself (no lookup; the write that follows answers 404 if
+    /// there is no such article), a slug is looked up (null when no article has it).
+    /// </summary>
+    public async Task<long?> IdOfAsync(string reference, CancellationToken cancellationToken) =>
+        long.TryParse(reference, NumberStyles.None, CultureInfo.InvariantCulture, out var id)
+            ? id
+            : await database.SingleOrDefaultAsync<long?>(SelectIdBySlug, new { Slug = reference }, cancellationToken);
 
     /// <summary>
     /// The article and the parts asked for, in ONE command (several result sets), so a page costs one round

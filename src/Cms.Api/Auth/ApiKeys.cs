@@ -2,6 +2,7 @@ using System.Security.Claims;
 using System.Security.Cryptography;
 using System.Text.Encodings.Web;
 using System.Text;
+using Cms.Api.Data;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.Options;
 
@@ -20,7 +21,10 @@ public sealed class ApiKeyRegistry
     {
         lock (gate)
         {
-            keys = [.. keys, new KnownKey(id, name, role, hash)];
+            if (id is null || keys.All(k => k.Id != id))
+            {
+                keys = [.. keys, new KnownKey(id, name, role, hash)];
+            }
         }
     }
 
@@ -80,10 +84,14 @@ internal sealed class ApiKeyAuthenticationHandler(
     ILoggerFactory logger,
     UrlEncoder encoder,
     ApiKeyRegistry registry,
+    CmsDatabase database,
     IProblemDetailsService problemDetails)
     : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
     public const string SchemeName = "Bearer";
+
+    private const string SelectKey =
+        "SELECT id AS Id, name AS Name, role AS Role, key_hash AS Hash FROM api_keys WHERE key_hash = @Hash AND revoked_at IS NULL";
 
     protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
     {
@@ -98,7 +106,15 @@ internal sealed class ApiKeyAuthenticationHandler(
             return AuthenticateResult.Fail("The Authorization header must be 'Bearer <key>'.");
         }
 
-        var key = registry.Find(header["Bearer ".Length..].Trim());
+        var presented = header["Bearer ".Length..].Trim();
+        var key = registry.Find(presented);
+        if (key is null && await database.SingleOrDefaultAsync<ApiKeyRegistry.KnownKey>(SelectKey, new { Hash = ApiKeyRegistry.Hash(presented) }, Context.RequestAborted) is { } stored)
+        {
+            // Made since this node loaded its keys: by the keys command (scripts/create-key.sh) or on another node.
+            registry.Add(stored.Name, stored.Role, stored.Hash, stored.Id);
+            key = stored;
+        }
+
         if (key is null)
         {
             return AuthenticateResult.Fail("The API key is not valid (unknown or revoked).");
@@ -153,12 +169,15 @@ public static class Access
 
     /// <summary>
     /// A request that sends a key must send a valid one, even on public routes: a CI job with a mistyped key
-    /// should hear 401, not silently get the public view.
+    /// should hear 401, not silently get the public view. The health check is the exception: a probe's answer must not
+    /// depend on a header a proxy or a platform may add.
     /// </summary>
+    public const string HealthPath = "/healthz";
+
     public static IApplicationBuilder RejectInvalidKeys(this IApplicationBuilder app) => app.Use(async (context, next) =>
     {
         var result = await context.AuthenticateAsync(ApiKeyAuthenticationHandler.SchemeName);
-        if (result.Failure is not null)
+        if (result.Failure is not null && !context.Request.Path.StartsWithSegments(HealthPath))
         {
             await context.ChallengeAsync(ApiKeyAuthenticationHandler.SchemeName);
             return;

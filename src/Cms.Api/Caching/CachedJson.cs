@@ -36,6 +36,9 @@ public sealed class CachedJson<T> : IResult, IEndpointMetadataProvider, IStatusC
 
     public IReadOnlyList<string> SurrogateKeys { get; }
 
+    /// <summary>For one reader only (a draft through a preview link): <c>private, no-store</c>, never in a shared cache.</summary>
+    public bool Private { get; init; }
+
     public int? StatusCode => StatusCodes.Status200OK;
 
     public async Task ExecuteAsync(HttpContext httpContext)
@@ -52,7 +55,7 @@ public sealed class CachedJson<T> : IResult, IEndpointMetadataProvider, IStatusC
 
         // The body differs with and without a key (drafts, e-mails), so caches must keep them apart.
         headers.Vary = "Authorization, Accept";
-        if (httpContext.HasKey())
+        if (httpContext.HasKey() || Private)
         {
             headers.CacheControl = "private, no-store";
         }

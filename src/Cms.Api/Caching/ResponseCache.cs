@@ -111,7 +111,8 @@ public sealed class ResponseCache
     // A request for another representation than JSON (an article as Markdown) is answered by its endpoint, never from here.
     internal static bool IsCacheable(HttpRequest request) =>
         HttpMethods.IsGet(request.Method) && request.Headers.Authorization.Count == 0
-        && !request.Headers.Accept.ToString().Contains("text/markdown", StringComparison.OrdinalIgnoreCase);
+        && !request.Headers.Accept.ToString().Contains("text/markdown", StringComparison.OrdinalIgnoreCase)
+        && !request.Query.ContainsKey("preview");
 
     internal long Generation => Interlocked.Read(ref generation);
 

@@ -17,9 +17,33 @@ public sealed class Migrator(SqliteDatabase database, ILogger<Migrator> logger) 
         )
         """;
 
+    /// <summary>
+    /// The first connection: makes the database file's directory when it is missing (a new server's /var/lib/cms), and
+    /// when the file cannot be opened says which path, instead of SQLite's "unable to open database file".
+    /// </summary>
+    private async Task<System.Data.Common.DbConnection> OpenCreatingDirectoryAsync(CancellationToken cancellationToken)
+    {
+        var path = database.DataSource is "" or ":memory:" ? null : Path.GetFullPath(database.DataSource);
+        try
+        {
+            if (path is not null && Path.GetDirectoryName(path) is { } directory)
+            {
+                Directory.CreateDirectory(directory);
+            }
+
+            return await database.OpenWriterAsync(cancellationToken);
+        }
+        catch (Exception exception) when (path is not null && exception is IOException or UnauthorizedAccessException or Microsoft.Data.Sqlite.SqliteException)
+        {
+            throw new InvalidOperationException(
+                $"Could not open the SQLite database '{path}' (ConnectionStrings:Cms): {exception.Message} Check that the directory exists or can be made, and that this user may write there.",
+                exception);
+        }
+    }
+
     public async Task MigrateAsync(CancellationToken cancellationToken)
     {
-        await using var connection = (Microsoft.Data.Sqlite.SqliteConnection)await database.OpenWriterAsync(cancellationToken);
+        await using var connection = (Microsoft.Data.Sqlite.SqliteConnection)await OpenCreatingDirectoryAsync(cancellationToken);
 
         // A new database gets 8 KB pages instead of SQLite's 4 KB: a section of a few hundred characters wastes less of a
         // page, so imports write fewer bytes and commit sooner.

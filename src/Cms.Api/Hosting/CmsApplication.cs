@@ -8,6 +8,7 @@ using Cms.Api.Caching;
 using Cms.Api.Comments;
 using Cms.Api.Data;
 using Cms.Api.Hosting.OpenApi;
+using Cms.Api.Previews;
 using Cms.Api.Http;
 using Cms.Api.Idempotency;
 using Cms.Api.Search;
@@ -111,6 +112,7 @@ public static class CmsApplication
             .AddPolicy(Roles.AdminPolicy, policy => policy.RequireRole(Roles.Admin));
         services.AddPublicWriteLimits();
         services.AddSingleton<KeyStore>();
+        services.AddSingleton<PreviewLinks>();
         services.AddSingleton<KeyUsage>();
 
         services.AddCors();
@@ -158,10 +160,11 @@ public static class CmsApplication
         app.UseIdempotencyKeys();
         app.UseCmsOpenApi();
 
-        app.MapGet("/healthz", HealthCheck.Check)
+        app.MapGet(Access.HealthPath, HealthCheck.Check)
             .WithName("HealthCheck")
             .WithTags("Health")
             .WithSummary("200 when the database answers, 503 otherwise")
+            .WithDescription("For load balancers and operators. Needs no key and ignores any sent.")
             .AllowAnonymous();
         app.MapArticles();
         app.MapSections();
@@ -172,6 +175,7 @@ public static class CmsApplication
         app.MapKeys();
         app.MapWebhooks();
         app.MapRevisions();
+        app.MapPreviews();
         app.MapBaselineIfEnabled();
         return app;
     }

@@ -11,8 +11,9 @@ using Microsoft.Extensions.Options;
 namespace Cms.Api.Hosting;
 
 /// <summary>
-/// Runs before the server accepts requests: migrates the database, loads (or on first start creates) the admin
-/// key, and seeds demo content when asked. Kept out of Program.cs's build path so exporting OpenAPI needs no database.
+/// Runs before the server accepts requests: migrates the database, loads the keys, and seeds demo content when asked.
+/// A first start's admin key is made once the server listens, where it can be shown: a start that fails to bind its
+/// port stores no key nobody saw. Kept out of Program.cs's build path so exporting OpenAPI needs no database.
 /// </summary>
 internal sealed class DatabaseStartup(
     IDatabaseMigrator migrator,
@@ -40,20 +41,22 @@ internal sealed class DatabaseStartup(
     {
         await migrator.MigrateAsync(cancellationToken);
         await IdempotencyRecords.ClearClaimsAsync(database, cancellationToken);
-        var generatedKey = await LoadKeysAsync(cancellationToken);
+        var needsAdminKey = await LoadKeysAsync(cancellationToken);
 
         if (options.Value.SeedDemoContent ?? environment.IsDevelopment())
         {
             await DemoContent.SeedIfEmptyAsync(documents, clock, cancellationToken);
         }
 
-        lifetime.ApplicationStarted.Register(() => Announce(generatedKey));
+        // ApplicationStarted runs its callbacks synchronously once the server listens; the key is stored before the
+        // callback returns, so it is in the database before it is printed.
+        lifetime.ApplicationStarted.Register(() => Announce(needsAdminKey ? GenerateAdminKeyAsync().GetAwaiter().GetResult() : null));
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
-    /// <summary>Returns the new admin key when this start generated one (shown once, never stored).</summary>
-    private async Task<string?> LoadKeysAsync(CancellationToken cancellationToken)
+    /// <summary>Loads the stored keys; true when there is no admin key yet (one is made once the server listens).</summary>
+    private async Task<bool> LoadKeysAsync(CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
         var stored = (await connection.QueryAsync<ApiKeyRegistry.KnownKey>(SelectStoredKeys)).AsList();
@@ -65,23 +68,30 @@ internal sealed class DatabaseStartup(
         if (!string.IsNullOrWhiteSpace(options.Value.AdminKey))
         {
             keys.Add("admin (configuration)", Roles.Admin, ApiKeyRegistry.Hash(options.Value.AdminKey));
-            return null;
+            return false;
         }
 
-        if (stored.Any(k => k.Role == Roles.Admin))
-        {
-            return null;
-        }
+        return !stored.Any(k => k.Role == Roles.Admin);
+    }
 
+    /// <summary>Makes and stores the admin key, to be shown once (only its hash is kept).</summary>
+    private async Task<string> GenerateAdminKeyAsync()
+    {
         var key = ApiKeyRegistry.Generate();
-        var id = await connection.ExecuteScalarAsync<long>(InsertKey + " RETURNING id", new
+        long id;
+        await using (var write = await database.BeginWriteAsync(CancellationToken.None))
         {
-            Name = GeneratedAdminName,
-            Role = Roles.Admin,
-            Prefix = key[..8],
-            Hash = ApiKeyRegistry.Hash(key),
-            Now = Timestamps.Now(clock),
-        });
+            id = await write.ScalarAsync<long>(InsertKey + " RETURNING id", new
+            {
+                Name = GeneratedAdminName,
+                Role = Roles.Admin,
+                Prefix = key[..8],
+                Hash = ApiKeyRegistry.Hash(key),
+                Now = Timestamps.Now(clock),
+            });
+            await write.CommitAsync();
+        }
+
         keys.Add(GeneratedAdminName, Roles.Admin, ApiKeyRegistry.Hash(key), id);
         return key;
     }

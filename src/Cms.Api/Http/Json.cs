@@ -2,7 +2,6 @@ using System.Globalization;
 using System.Text.Encodings.Web;
 using System.Text.Json.Serialization;
 using System.Text.Json;
-using System.Text.Unicode;
 using Cms.Api.Data;
 
 namespace Cms.Api.Http;
@@ -21,9 +20,11 @@ public static class Json
         // Numbers must be JSON numbers: "5" for a position is a type error, as the schema says.
         options.NumberHandling = JsonNumberHandling.Strict;
         options.DefaultIgnoreCondition = JsonIgnoreCondition.Never;
-        // Every script-sensitive character (< > & ' " +) is escaped, so no field can break out of a page that
-        // embeds the JSON; other Unicode (é, “”, emoji) stays readable UTF-8.
-        options.Encoder = JavaScriptEncoder.Create(UnicodeRanges.All);
+        // Text stays readable: < > & ' + and every non-ASCII character (é, “”) as they are, only what JSON itself needs
+        // escaped (" \ and control characters). Safe for application/json, which every response is and which
+        // browsers never sniff as HTML (X-Content-Type-Options: nosniff); a page that inlines this JSON in a <script>
+        // must escape it there, as it must any data.
+        options.Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping;
     }
 
     /// <summary>Writes timestamps as ISO 8601 UTC ("2026-11-25T06:00:00.000Z").</summary>

@@ -22,6 +22,7 @@ public static class RevisionEndpoints
         group.MapGet("{number}", GetRevision)
             .WithName(nameof(GetRevision))
             .WithSummary("One revision: the whole document as it was after that change")
+            .WithDescription("The article's fields, sections and pull-quotes as they were, with the version, when and by which key's name.")
             .ProducesProblem(StatusCodes.Status404NotFound);
 
         group.MapGet("{number}/diff", DiffRevision)

@@ -17,8 +17,7 @@ public sealed class CmsOptions
     /// <summary>Seeds one demo article when the database is empty. Defaults to true in Development.</summary>
     public bool? SeedDemoContent { get; set; }
 
-    /// <summary>Serves Swagger UI at /swagger (the JSON document stays available at /swagger/v1/swagger.json).</summary>
-    public bool SwaggerUi { get; set; } = true;
+    public SwaggerUiSettings SwaggerUi { get; set; } = new();
 
     /// <summary>When true, PUT, PATCH and DELETE without If-Match are refused with 428.</summary>
     public bool RequireIfMatch { get; set; }
@@ -51,6 +50,15 @@ public sealed class CmsOptions
     public RevisionSettings Revisions { get; set; } = new();
 
     public WebhookSettings Webhooks { get; set; } = new();
+}
+
+public sealed class SwaggerUiSettings
+{
+    /// <summary>Serves Swagger UI at /swagger (the JSON document stays available at /swagger/v1/swagger.json).</summary>
+    public bool Enabled { get; set; } = true;
+
+    /// <summary>Keeps the key given to Authorize in the browser's localStorage across reloads (off: it lasts the page).</summary>
+    public bool PersistKey { get; set; }
 }
 
 public sealed class SearchSettings

@@ -114,6 +114,11 @@ public static class CmsOptionsValidation
             }
             else if (propertyType.IsClass && propertyType != typeof(string))
             {
+                if (!string.IsNullOrEmpty(child.Value))
+                {
+                    problems.Add($"{child.Path}: a section, not a value. Settings here: {string.Join(", ", propertyType.GetProperties().Select(p => $"{child.Path}:{p.Name}"))}.");
+                }
+
                 Check(child, propertyType, problems);
             }
             else

@@ -23,6 +23,27 @@ internal static class DemoContent
         ("What happens next", "Engineers will inspect the quay wall next week. A public meeting on the flood defence plan is set for 4 December at the town hall."),
     ];
 
+    /// <summary>The demo article (the OpenAPI examples read and rewrite it with its own values).</summary>
+    public static ArticleDocument Article => new()
+    {
+        Slug = Slug,
+        Title = "The night the river came to town",
+        Standfirst = "Flood sirens woke Wendmouth at 2am. By breakfast, Mill Street was a river — and the new warning system had bought the town three hours.",
+        Byline = "Ada Penrose, local affairs reporter",
+        Status = ArticleStatus.Published,
+        Sections = Sections.Select(s => new SectionDocument { Heading = s.Heading, Body = s.Body }).ToList(),
+        PullQuotes =
+        [
+            new PullQuoteDocument
+            {
+                Text = "We had time to move the cars and carry the old folk upstairs.",
+                Attribution = "Dora Kettle, shopkeeper",
+                Section = 2,
+                AfterParagraph = 1,
+            },
+        ],
+    };
+
     public static async Task SeedIfEmptyAsync(DocumentWriters writers, TimeProvider clock, CancellationToken cancellationToken)
     {
         await using var documents = await writers.BeginAsync(bulk: false, dryRun: false, cancellationToken);
@@ -32,25 +53,8 @@ internal static class DemoContent
         }
 
         var now = Timestamps.Now(clock);
-        await documents.UpsertAsync(Slug, new ArticleDocument
-        {
-            Slug = Slug,
-            Title = "The night the river came to town",
-            Standfirst = "Flood sirens woke Wendmouth at 2am. By breakfast, Mill Street was a river — and the new warning system had bought the town three hours.",
-            Byline = "Ada Penrose, local affairs reporter",
-            Status = ArticleStatus.Published,
-            Sections = Sections.Select(s => new SectionDocument { Heading = s.Heading, Body = s.Body }).ToList(),
-            PullQuotes =
-            [
-                new PullQuoteDocument
-                {
-                    Text = "We had time to move the cars and carry the old folk upstairs.",
-                    Attribution = "Dora Kettle, shopkeeper",
-                    Section = 2,
-                    AfterParagraph = 1,
-                },
-            ],
-        }, now);
+        var (_, id) = await documents.UpsertAsync(Slug, Article, now);
+        documents.Write.Revised([id]);
 
         foreach (var (name, body) in Comments)
         {

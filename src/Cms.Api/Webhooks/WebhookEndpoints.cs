@@ -23,11 +23,13 @@ public static class WebhookEndpoints
         group.MapGet("", ListWebhooks)
             .WithName(nameof(ListWebhooks))
             .WithSummary("List the webhooks (admin; never their secrets)")
+            .WithDescription("Every webhook with its events, whether it is enabled, and why it was disabled if it was.")
             .ProducesProblem(StatusCodes.Status403Forbidden);
 
         group.MapGet("{id}", GetWebhook)
             .WithName(nameof(GetWebhook))
             .WithSummary("Get one webhook (admin)")
+            .WithDescription("Its URL, events, state and, when the receiver failed for 24 hours, the reason it was disabled.")
             .ProducesProblem(StatusCodes.Status404NotFound);
 
         group.MapPatch("{id}", UpdateWebhook)
@@ -42,6 +44,7 @@ public static class WebhookEndpoints
         group.MapDelete("{id}", DeleteWebhook)
             .WithName(nameof(DeleteWebhook))
             .WithSummary("Delete a webhook and its deliveries (admin)")
+            .WithDescription("Events not yet delivered to it are dropped. Honours `If-Match`.")
             .WritePreconditions()
             .Produces(StatusCodes.Status204NoContent)
             .ProducesProblem(StatusCodes.Status404NotFound);

@@ -39,17 +39,35 @@ public sealed class ArticleEditTests : ApiTest
     }
 
     [Test]
-    public async Task Put_errors_non_numeric_id_missing_article_and_taken_slug()
+    public async Task Put_errors_unknown_slug_missing_article_and_taken_slug()
     {
         await CreateArticle(new { title = "Taken", slug = "taken" });
         var other = await CreateArticle(new { title = "Other" });
 
-        var messages = await ExpectFieldError(await Editor.PutAsync("/api/v1/articles/abc", Json(new { title = "x" })), "id");
+        var unknown = await ExpectProblem(await Editor.PutAsync("/api/v1/articles/no-such-slug", Json(new { title = "x" })), HttpStatusCode.NotFound);
         await ExpectProblem(await Editor.PutAsync("/api/v1/articles/4040", Json(new { title = "x" })), HttpStatusCode.NotFound);
         await ExpectProblem(await Editor.PutAsync($"/api/v1/articles/{other["id"]}", Json(new { title = "x", slug = "taken" })), HttpStatusCode.Conflict);
 
-        Assert.That(messages, Has.Some.Contains("whole number"));
+        Assert.That((string?)unknown["detail"], Does.Contain("'no-such-slug'"));
         Assert.That((string?)(await Body(await Editor.GetAsync($"/api/v1/articles/{other["id"]}")))["title"], Is.EqualTo("Other"));
+    }
+
+    [Test]
+    public async Task Writes_name_an_article_by_id_or_by_slug()
+    {
+        var article = await CreateArticle(new { title = "By slug", slug = "by-slug" });
+
+        var patched = await Expect(await Patch(Editor, "/api/v1/articles/by-slug", """{"byline":"Ada"}"""), HttpStatusCode.OK);
+        var published = await Expect(await Editor.PostAsync("/api/v1/articles/by-slug/publish", null), HttpStatusCode.OK);
+        await Expect(await Editor.DeleteAsync("/api/v1/articles/by-slug"), HttpStatusCode.NoContent);
+
+        Assert.Multiple(async () =>
+        {
+            Assert.That((long?)patched["id"], Is.EqualTo((long?)article["id"]));
+            Assert.That((string?)patched["byline"], Is.EqualTo("Ada"));
+            Assert.That((string?)published["status"], Is.EqualTo("published"));
+            Assert.That((await Editor.GetAsync($"/api/v1/articles/{article["id"]}")).StatusCode, Is.EqualTo(HttpStatusCode.NotFound));
+        });
     }
 
     [Test]

@@ -128,7 +128,7 @@ public sealed class CommentAbuseTests : ApiTest
         Assert.That(statuses.Take(5), Is.All.EqualTo(HttpStatusCode.Created));
         Assert.That(statuses.Skip(5), Is.All.EqualTo(HttpStatusCode.TooManyRequests));
         Assert.That(limited!.Headers.RetryAfter, Is.Not.Null);
-        Assert.That(limited.Content.Headers.ContentType?.MediaType, Is.EqualTo("application/problem+json"));
+        await ExpectProblem(limited, HttpStatusCode.TooManyRequests);
         Assert.That((await Post(new { name = "Elsewhere", body = "Fine" }, "198.51.100.5")).StatusCode, Is.EqualTo(HttpStatusCode.Created));
     }
 
@@ -172,15 +172,22 @@ public sealed class CommentHtmlTests : ApiTest
     }
 
     [Test]
-    public async Task Markup_in_any_field_comes_back_inert_in_the_raw_json()
+    public async Task Markup_in_any_field_comes_back_readable_as_json_that_browsers_never_sniff_as_html()
     {
         var article = (long)(await CreatePublishedArticle())["id"]!;
         var created = await Editor.PostAsync($"/api/v1/articles/{article}/comments",
-            Json(new { name = "<script>alert(1)</script>", website = "https://example.org/?q=<svg/onload=alert(1)>", body = "<img src=x onerror=alert(1)>" }));
+            Json(new { name = "<script>alert('1')</script>", website = "https://example.org/?q=<svg/onload=alert(1)>", body = "<img src=x onerror=alert(1)> & 1+1" }));
 
         var raw = await created.Content.ReadAsStringAsync();
+        var comment = JsonNode.Parse(raw)!;
 
-        Assert.That(created.StatusCode, Is.EqualTo(HttpStatusCode.Created));
-        Assert.That(raw, Does.Not.Contain("<").And.Not.Contain(">"), "angle brackets are escaped as \\u003C / \\u003E in every JSON string");
+        Assert.Multiple(() =>
+        {
+            Assert.That(created.StatusCode, Is.EqualTo(HttpStatusCode.Created));
+            Assert.That(raw, Does.Contain("\"name\":\"<script>alert('1')</script>\"").And.Contain("> & 1+1"), "no \\u003C escapes: text reads as sent");
+            Assert.That(created.Content.Headers.ContentType!.MediaType, Is.EqualTo("application/json"));
+            Assert.That(created.Headers.GetValues("X-Content-Type-Options"), Is.EqualTo(new[] { "nosniff" }));
+            Assert.That((string?)comment["bodyHtml"], Does.Contain("&lt;img src=x onerror=alert(1)&gt;"), "the HTML form of the body is inert");
+        });
     }
 }

@@ -55,6 +55,37 @@ public sealed class DatabaseStartupTests
     }
 
     [Test]
+    public async Task A_missing_directory_for_the_database_is_made()
+    {
+        var directory = Path.Combine(Path.GetTempPath(), $"cms-new-{Guid.NewGuid():N}", "var", "lib", "cms");
+        var factory = Start(Path.Combine(directory, "cms.db"));
+
+        var health = await factory.CreateClient().GetAsync("/healthz");
+
+        Assert.That(health.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+        Assert.That(File.Exists(Path.Combine(directory, "cms.db")), Is.True);
+    }
+
+    [Test]
+    public void A_database_that_cannot_be_opened_stops_the_start_naming_its_path()
+    {
+        var blocker = Path.Combine(Path.GetTempPath(), $"cms-file-{Guid.NewGuid():N}");
+        File.WriteAllText(blocker, "a file where the database's directory should be");
+        var path = Path.Combine(blocker, "cms.db");
+        try
+        {
+            using var factory = new CmsFactory(path);
+            var failure = Assert.Catch(() => factory.CreateClient());
+
+            Assert.That(failure!.ToString(), Does.Contain($"Could not open the SQLite database '{path}'"));
+        }
+        finally
+        {
+            File.Delete(blocker);
+        }
+    }
+
+    [Test]
     public void Start_up_runs_only_the_services_the_CMS_needs()
     {
         var factory = Start(NewPath());

@@ -18,6 +18,18 @@ public sealed class HostingTests : ApiTest
     }
 
     [Test]
+    public async Task The_health_check_answers_whatever_key_comes_with_it()
+    {
+        var wrong = new HttpRequestMessage(HttpMethod.Get, "/healthz") { Headers = { { "Authorization", "Bearer not-a-key" } } };
+        var malformed = new HttpRequestMessage(HttpMethod.Get, "/healthz") { Headers = { { "Authorization", "Basic YTpi" } } };
+
+        Assert.That((await Public.SendAsync(wrong)).StatusCode, Is.EqualTo(HttpStatusCode.OK));
+        Assert.That((await Public.SendAsync(malformed)).StatusCode, Is.EqualTo(HttpStatusCode.OK));
+        Assert.That((await Public.SendAsync(new HttpRequestMessage(HttpMethod.Get, "/api/v1/articles") { Headers = { { "Authorization", "Bearer not-a-key" } } })).StatusCode,
+            Is.EqualTo(HttpStatusCode.Unauthorized), "elsewhere a wrong key is still refused");
+    }
+
+    [Test]
     [Category(Engines.SqliteOnly)]
     public async Task SQLite_keeps_no_memory_statistics_because_they_cost_a_global_lock_per_allocation()
     {

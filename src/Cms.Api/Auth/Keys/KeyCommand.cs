@@ -31,7 +31,7 @@ public static class KeyCommand
             return 2;
         }
 
-        await app.Services.GetRequiredService<Migrator>().MigrateAsync(CancellationToken.None);
+        await app.Services.GetRequiredService<IDatabaseMigrator>().MigrateAsync(CancellationToken.None);
         var key = await app.Services.GetRequiredService<KeyStore>().CreateAsync(name, role, CancellationToken.None);
         // Only the secret goes to stdout, so scripts can capture it: KEY=$(scripts/create-key.sh --role editor --name ci)
         Console.WriteLine(key.Secret);

@@ -16,5 +16,6 @@ public sealed record KeyRequest
 
     /// <summary>admin (everything, including keys) or editor (all content and moderation).</summary>
     [Required]
+    [AllowedValues(Roles.Editor, Roles.Admin)]
     public string? Role { get; init; }
 }

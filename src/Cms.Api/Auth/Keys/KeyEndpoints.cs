@@ -19,6 +19,7 @@ public static class KeyEndpoints
         group.MapGet("", ListKeys)
             .WithName(nameof(ListKeys))
             .WithSummary("List the active API keys (admin; never their secrets)")
+            .WithDescription("Each key's name, role, the first characters of its secret (to recognise it) and when it was last used.")
             .ProducesProblem(StatusCodes.Status403Forbidden);
 
         group.MapDelete("{id}", RevokeKey)

@@ -23,10 +23,9 @@ internal sealed class CmsOperationFilter(IOptions<Microsoft.AspNetCore.Http.Json
         var metadata = context.ApiDescription.ActionDescriptor.EndpointMetadata;
         var needsKey = metadata.OfType<IAuthorizeData>().Any() && !metadata.OfType<IAllowAnonymous>().Any();
         var scheme = new OpenApiSecuritySchemeReference(ApiKeyAuthenticationHandler.SchemeName, context.Document);
-        operation.Security = needsKey
-            ? [new OpenApiSecurityRequirement { [scheme] = [] }]
-            // Optional key: Swagger UI sends it when authorized, so editors preview drafts on the same routes.
-            : [new OpenApiSecurityRequirement(), new OpenApiSecurityRequirement { [scheme] = [] }];
+        // Public operations declare no key, so Swagger UI sends them as a reader would (the comment form with flood control,
+        // the published view); a key is still accepted there, and shows drafts to a client that sends one.
+        operation.Security = needsKey ? [new OpenApiSecurityRequirement { [scheme] = [] }] : [];
 
         DescribeParameters(operation, context);
         AddConditionalHeaders(operation, metadata);
@@ -52,12 +51,24 @@ internal sealed class CmsOperationFilter(IOptions<Microsoft.AspNetCore.Http.Json
         if (hasBody)
         {
             AddProblem(operation, "413", "The body is over 1 MiB.");
-            AddProblem(operation, "415", "The body is not JSON (send Content-Type: application/json).");
-            if (bodyType is not null && Examples.For(bodyType) is { } example && operation.RequestBody?.Content is { } content)
+            AddProblem(operation, "415", "The body is not in a media type this operation takes (see the request body's).");
+            var example = OperationExamples.For(operation.OperationId)?.Body ?? (bodyType is null ? null : Examples.For(bodyType));
+            foreach (var (name, mediaType) in operation.RequestBody?.Content ?? new Dictionary<string, IOpenApiMediaType>())
             {
-                foreach (var mediaType in content.Values.OfType<OpenApiMediaType>())
+                if (example is Transfer.ContentBundle bundle && mediaType is OpenApiMediaType ndjson && name == "application/x-ndjson")
                 {
-                    mediaType.Example = JsonSerializer.SerializeToNode(example, example.GetType(), exampleOptions);
+                    ndjson.Schema = new OpenApiSchema
+                    {
+                        Type = JsonSchemaType.String,
+                        Description = "NDJSON: one article document (as in `articles` of the JSON bundle) per line, or `{\"comment\":{…}}`.",
+                    };
+                    ndjson.Example = System.Text.Json.Nodes.JsonValue.Create(string.Concat(
+                        bundle.Articles!.Select(a => JsonSerializer.Serialize(a, exampleOptions) + "\n")
+                            .Concat(bundle.Comments!.Select(c => JsonSerializer.Serialize(new { comment = c }, exampleOptions) + "\n"))));
+                }
+                else if (example is not null && mediaType is OpenApiMediaType concrete && name.EndsWith("json", StringComparison.Ordinal))
+                {
+                    concrete.Example = JsonSerializer.SerializeToNode(example, example.GetType(), exampleOptions);
                 }
             }
         }
@@ -75,6 +86,7 @@ internal sealed class CmsOperationFilter(IOptions<Microsoft.AspNetCore.Http.Json
     {
         ["article"] = ("The article's numeric id or its slug.", "the-night-the-river-came-to-town"),
         ["id"] = ("The numeric id.", "1"),
+        ["slug"] = ("The article's slug: lowercase a-z, 0-9 and single hyphens, not all digits.", "harbour-ferry-returns"),
         ["limit"] = ("Items per page, 1 to 100 (default 20).", "20"),
         ["cursor"] = ("The `nextCursor` of the previous page (opaque). Keep the other parameters the same while following it.", "eyJTIjoiLXB1Ymxpc2hlZEF0IiwiSyI6IjIwMjYtMTEtMjVUMDk6MDA6MDAuMDAwWiIsIkkiOjQyfQ"),
         ["offset"] = ("Skip this many items: at most 1000 and not with `cursor` (for short jumps; walk long lists by cursor).", "0"),
@@ -89,6 +101,7 @@ internal sealed class CmsOperationFilter(IOptions<Microsoft.AspNetCore.Http.Json
         ["updatedSince"] = ("Only articles (and their comments) updated at or after this instant (ISO 8601).", "2026-11-01T00:00:00Z"),
         ["number"] = ("The revision's number (1 is the article's first).", "1"),
         ["against"] = ("The revision to compare with (default: the one before `number`).", "1"),
+        ["preview"] = ("A preview link's token (from `POST /articles/{article}/preview-link`): shows the unpublished article without a key, never cached.", null),
         ["deliveryId"] = ("The delivery's id (from the hook's deliveries).", "1"),
         ["include"] = ("Parts to embed, comma-separated: `sections`, `pullQuotes` (and `comments` on a single article); on an article's comments, `replies` nests the approved threads.", "sections,pullQuotes"),
     };
@@ -156,7 +169,8 @@ internal sealed class CmsOperationFilter(IOptions<Microsoft.AspNetCore.Http.Json
             if (ParameterDescriptions.TryGetValue(parameter.Name, out var described))
             {
                 parameter.Description = described.Description;
-                if (described.Example is not null)
+                // A query parameter's example would be sent by "Try it out" as a real filter, so only path parameters have one.
+                if (described.Example is not null && parameter.In == ParameterLocation.Path)
                 {
                     parameter.Example = long.TryParse(described.Example, out var number) ? System.Text.Json.Nodes.JsonValue.Create(number)
                         : bool.TryParse(described.Example, out var flag) ? System.Text.Json.Nodes.JsonValue.Create(flag)
@@ -168,14 +182,38 @@ internal sealed class CmsOperationFilter(IOptions<Microsoft.AspNetCore.Http.Json
             {
                 var isComments = context.ApiDescription.RelativePath?.Contains("comments", StringComparison.Ordinal) == true;
                 string[] values = isComments ? ["pending", "approved", "spam", "rejected"] : ["draft", "scheduled", "published", "archived"];
-                schema.Enum = values.Select(v => (System.Text.Json.Nodes.JsonNode)System.Text.Json.Nodes.JsonValue.Create(v)).ToList();
+                schema.Enum = Names(values);
                 parameter.Description = isComments
                     ? "Only comments with this status (with a key; the public sees approved comments only)."
                     : "Only articles with this status. Without a key only `published` is allowed.";
-                parameter.Example = System.Text.Json.Nodes.JsonValue.Create(isComments ? "pending" : "published");
+            }
+
+            if (parameter.Name == "sort" && parameter.Schema is OpenApiSchema sort)
+            {
+                sort.Enum = Names("-publishedAt", "publishedAt", "-updatedAt", "title", "relevance");
+            }
+
+            if (parameter.Name == "include")
+            {
+                var isComments = context.ApiDescription.RelativePath?.Contains("comments", StringComparison.Ordinal) == true;
+                var isList = context.ApiDescription.RelativePath?.TrimEnd('/').EndsWith("articles", StringComparison.Ordinal) == true;
+                parameter.Schema = new OpenApiSchema
+                {
+                    Type = JsonSchemaType.Array,
+                    Items = new OpenApiSchema
+                    {
+                        Type = JsonSchemaType.String,
+                        Enum = isComments ? Names("replies") : isList ? Names("sections", "pullQuotes") : Names("sections", "pullQuotes", "comments"),
+                    },
+                };
+                parameter.Style = ParameterStyle.Form;
+                parameter.Explode = false;
             }
         }
     }
+
+    private static List<System.Text.Json.Nodes.JsonNode> Names(params string[] values) =>
+        values.Select(v => (System.Text.Json.Nodes.JsonNode)System.Text.Json.Nodes.JsonValue.Create(v)).ToList();
 
     private static void AddProblem(OpenApiOperation operation, string code, string description, bool validation = false)
     {

@@ -13,11 +13,14 @@ namespace Cms.Api.Hosting.OpenApi;
 /// <summary>Example request bodies shown in Swagger UI ("Try it out" starts from these).</summary>
 public static class Examples
 {
+    /// <summary>The title of the example article (a draft the "Create an article" example makes).</summary>
+    public const string ArticleTitle = "Harbour ferry returns after forty years";
+
     private static readonly Dictionary<Type, object> ByType = new()
     {
         [typeof(ArticleRequest)] = new ArticleRequest
         {
-            Title = "Harbour ferry returns after forty years",
+            Title = ArticleTitle,
             Standfirst = "The crossing that closed in 1986 runs again from Monday, with two electric boats.",
             Byline = "Ines Marlow, transport correspondent",
             Status = ArticleStatus.Draft,
@@ -44,6 +47,7 @@ public static class Examples
         [typeof(CommentUpdateRequest)] = new CommentUpdateRequest { Status = CommentStatus.Approved },
         [typeof(ArticleDocument)] = Document,
         [typeof(ModerationRequest)] = new ModerationRequest { Ids = [12, 13, 17], Action = ModerationAction.Approve },
+        [typeof(Previews.PreviewLinkRequest)] = new Previews.PreviewLinkRequest { ExpiresIn = 86400 },
         [typeof(KeyRequest)] = new KeyRequest { Name = "ci-preview", Role = Roles.Editor },
         [typeof(WebhookRequest)] = new WebhookRequest
         {
@@ -68,7 +72,7 @@ public static class Examples
 
     private static ArticleDocument Document => new()
     {
-        Title = "Harbour ferry returns after forty years",
+        Title = ArticleTitle,
         Standfirst = "Two electric boats, from Monday.",
         Byline = "Ines Marlow",
         Status = ArticleStatus.Published,

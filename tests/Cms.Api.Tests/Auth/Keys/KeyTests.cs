@@ -183,6 +183,8 @@ public sealed class AuthorizationMatrixTests : ApiTest
         ["GetRevision"] = Access.Editor,
         ["DiffRevision"] = Access.Editor,
         ["RestoreRevision"] = Access.Editor,
+        ["IssuePreviewLink"] = Access.Editor,
+        ["RevokePreviewLinks"] = Access.Admin,
     };
 
     [Test]
