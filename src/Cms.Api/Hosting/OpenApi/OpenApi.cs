@@ -28,7 +28,7 @@ public static class OpenApi
                     + "values, and deletes name an id that does not exist.\n\n"
                     + "Reads of published content and posting a comment need no key (and are sent without one); everything else "
                     + "needs `Authorization: Bearer <key>`. Errors are RFC 9457 problem details.",
-                Contact = new OpenApiContact { Name = "The newsroom's CMS team", Url = new Uri("https://github.com/") },
+                Contact = new OpenApiContact { Name = "The newsroom's CMS team" },
             });
             options.AddSecurityDefinition(ApiKeyAuthenticationHandler.SchemeName, new OpenApiSecurityScheme
             {
