@@ -19,12 +19,14 @@ if [ -z "${CMS_TEST_POSTGRES:-}" ]; then
   fi
 fi
 
-# The npm tools some tests run (Spectral for the OpenAPI document), pinned in tools/node/package-lock.json. Without
-# npm those tests are skipped, saying so.
+# The npm tools some tests run (Spectral for the OpenAPI document; the TypeScript client's generator, compiler and
+# openapi-fetch), pinned by their lock files. Without npm those tests are skipped, saying so.
 if command -v npm >/dev/null 2>&1; then
-  if [ ! -x "$root/tools/node/node_modules/.bin/spectral" ]; then
-    npm ci --prefix "$root/tools/node" --no-audit --no-fund --silent || { echo "npm ci in tools/node failed (see above)."; exit 1; }
-  fi
+  for package in tools/node clients/typescript; do
+    if [ ! -d "$root/$package/node_modules" ]; then
+      npm ci --prefix "$root/$package" --no-audit --no-fund --silent || { echo "npm ci in $package failed (see above)."; exit 1; }
+    fi
+  done
 else
   echo "npm is not installed (apt-get install npm): the tests that run npm tools will be skipped."
 fi

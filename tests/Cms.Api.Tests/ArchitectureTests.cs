@@ -12,7 +12,7 @@ public sealed partial class ArchitectureTests
     // settings use nothing of ours. Only the composition root (Hosting, Program.cs) knows everything.
     private static readonly string[] Data = ["Data", "Settings"];
     private static readonly string[] Plumbing = ["Http", "Caching", "Auth", "Idempotency", "Search"];
-    private static readonly string[] Features = ["Articles", "Comments", "Transfer", "Auth.Keys", "Revisions", "Webhooks", "Previews"];
+    private static readonly string[] Features = ["Articles", "Comments", "Transfer", "Auth.Keys", "Revisions", "Webhooks", "Previews", "Reader"];
 
     private const int MaxLines = 300;
 

@@ -9,6 +9,7 @@ using Cms.Api.Comments;
 using Cms.Api.Data;
 using Cms.Api.Hosting.OpenApi;
 using Cms.Api.Previews;
+using Cms.Api.Reader;
 using Cms.Api.Http;
 using Cms.Api.Idempotency;
 using Cms.Api.Search;
@@ -176,6 +177,7 @@ public static class CmsApplication
         app.MapWebhooks();
         app.MapRevisions();
         app.MapPreviews();
+        app.MapReaderPageIfEnabled(app.Environment);
         app.MapBaselineIfEnabled();
         return app;
     }

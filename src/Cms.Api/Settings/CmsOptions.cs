@@ -17,6 +17,9 @@ public sealed class CmsOptions
     /// <summary>Seeds one demo article when the database is empty. Defaults to true in Development.</summary>
     public bool? SeedDemoContent { get; set; }
 
+    /// <summary>Serves the reference reader page at /read/{slug}. Defaults to true in Development.</summary>
+    public bool? ReaderPage { get; set; }
+
     public SwaggerUiSettings SwaggerUi { get; set; } = new();
 
     /// <summary>When true, PUT, PATCH and DELETE without If-Match are refused with 428.</summary>

@@ -6,20 +6,17 @@ namespace Cms.Api.Tests.Hosting;
 /// The editor's path in a real browser (Debian's chromium, driven by Playwright; browsers are never downloaded):
 /// Swagger UI on a running server, Authorize, paste the seed article as Markdown into the upsert, Execute, publish it,
 /// read it back as Markdown, make a preview link, and see the comment form's messages on a blank comment.
-/// With CMS_SCREENSHOTS set to a directory, each step's screenshot is written there (docs/ holds the committed ones).
 /// </summary>
 [Category(Engines.SqliteOnly)]
 [NonParallelizable]
 public sealed class SwaggerUiBrowserTests
 {
-    private const string Chromium = "/usr/bin/chromium";
     private const string Slug = "us-strikes-iran-backed-militias";
 
     private static readonly string SeedArticle = File.ReadAllText(RepositoryFiles.Path("tests", "Cms.Api.Tests", "Transfer", "Fixtures", "seed-article.md"));
 
-    private ServerProcess server = null!;
-    private IPlaywright playwright = null!;
-    private IBrowser browser = null!;
+    private ServerProcess? server;
+    private Browsers? browsers;
     private IPage page = null!;
 
     [Test]
@@ -36,29 +33,22 @@ public sealed class SwaggerUiBrowserTests
     [OneTimeSetUp]
     public async Task Start()
     {
-        if (!File.Exists(Chromium))
-        {
-            Assert.Ignore($"{Chromium} is not installed (apt-get install chromium): the browser tests are skipped.");
-        }
-
+        browsers = await Browsers.LaunchAsync();
         server = new ServerProcess();
         await server.StartAsync();
-        playwright = await Playwright.CreateAsync();
-        browser = await playwright.Chromium.LaunchAsync(new() { ExecutablePath = Chromium, Headless = true, Args = ["--no-sandbox"] });
-        page = await browser.NewPageAsync(new() { ViewportSize = new() { Width = 1280, Height = 900 } });
-        await page.GotoAsync(server.Url + "/swagger");
+        page = await browsers.NewPageAsync();
+        await page.GotoAsync(server!.Url + "/swagger");
         await page.Locator(".information-container").WaitForAsync();
     }
 
     [OneTimeTearDown]
     public async Task Stop()
     {
-        if (browser is not null)
+        if (browsers is not null)
         {
-            await browser.DisposeAsync();
+            await browsers.DisposeAsync();
         }
 
-        playwright?.Dispose();
         server?.Dispose();
     }
 
@@ -180,17 +170,5 @@ public sealed class SwaggerUiBrowserTests
         return (status, body);
     }
 
-    /// <summary>The window as the editor sees it, scrolled to <paramref name="focus"/>.</summary>
-    private async Task Screenshot(string name, ILocator? focus = null)
-    {
-        if (Environment.GetEnvironmentVariable("CMS_SCREENSHOTS") is { Length: > 0 } directory)
-        {
-            if (focus is not null)
-            {
-                await focus.EvaluateAsync("element => element.scrollIntoView({ block: 'center' })");
-            }
-
-            await page.ScreenshotAsync(new() { Path = Path.Combine(directory, name + ".png") });
-        }
-    }
+    private Task Screenshot(string name, ILocator? focus = null) => Browsers.ScreenshotAsync(page, name, focus);
 }

@@ -125,6 +125,8 @@ public sealed class KeyTests : ApiTest
 /// </summary>
 public sealed class AuthorizationMatrixTests : ApiTest
 {
+    protected override IDictionary<string, string?> Settings => new Dictionary<string, string?> { ["Cms:ReaderPage"] = "true" };
+
     private enum Access
     {
         Public,
@@ -135,6 +137,9 @@ public sealed class AuthorizationMatrixTests : ApiTest
     private static readonly Dictionary<string, Access> Expected = new()
     {
         ["HealthCheck"] = Access.Public,
+        ["ReaderPage"] = Access.Public,
+        ["ReaderScript"] = Access.Public,
+        ["ReaderStyles"] = Access.Public,
         ["ListArticles"] = Access.Public,
         ["GetArticle"] = Access.Public,
         ["CreateArticle"] = Access.Editor,
