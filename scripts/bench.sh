@@ -6,7 +6,8 @@
 #
 # Scenarios (bench/README.md): (g) baseline, (a)-(f) one hot article, lists, search, comment posts; (h) article pages
 # picked by a Zipf law over all articles, alone and while editors and readers write; (i) the same with the response
-# cache off; (j) random two-word searches; (k) searches for a word in every article.
+# cache off; (j) random two-word searches; (k) searches for a word in every article; (l) the cached article page
+# with tracing and metrics off, against (a), which runs with them on.
 #
 # Builds Release, generates N articles (default 10,000) with scripts/generate-content.sh, starts the server on
 # loopback with a fresh database, imports them, warms up, then drives each scenario with wrk and writes the
@@ -17,7 +18,7 @@
 # settings), started in the run's directory and stopped with it.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-articles=10000 duration=15 warmup=5 connections=32 in_process_cache=true chunk=50000 only=gabcdefhijk provider=sqlite
+articles=10000 duration=15 warmup=5 connections=32 in_process_cache=true chunk=50000 only=gabcdefhijkl provider=sqlite
 while [ $# -gt 0 ]; do
   case "$1" in
     --articles) articles="$2"; shift 2 ;;
@@ -79,6 +80,7 @@ start_server() {
   Cms__Benchmark__Baseline=true \
   Cms__Caching__InProcess="${cache_setting:-$in_process_cache}" \
   Cms__Comments__FloodSeconds=0 Cms__Comments__RateLimitPerMinute=0 Cms__TrustedProxies__0=127.0.0.1 \
+  Cms__Telemetry__Tracing="${telemetry:-true}" Cms__Telemetry__Prometheus="${telemetry:-true}" \
   Logging__LogLevel__Default=Warning \
     ${server_command:-dotnet "$root/src/Cms.Api/bin/Release/net10.0/Cms.Api.dll"} --urls "$url" >"$work/server.log" 2>&1 &
   server_pid=$!
@@ -131,7 +133,7 @@ fi
 
 # The imported pages are rendered in the background (render on write); every scenario measures them rendered.
 render_start=$(date +%s.%N)
-until curl -s "$url/healthz" | grep -q '"pagesToRender":0[,}]'; do sleep 1; done
+until curl -s "$url/readyz" | grep -q '"pagesToRender":0[,}]'; do sleep 1; done
 loading="$loading; then every published page rendered in $(elapsed $render_start)s"
 
 # Cold start: a fresh process on the populated database, until the first article is served; five starts each for
@@ -280,6 +282,13 @@ if [[ "$only" == *i* ]]; then
   wait_for "$article_url"
 fi
 run "(i) Zipf article pages, cache off" "$connections" "$url" -s "$work/zipf.lua"
+# (l): the cached article page with tracing and metrics off, on a restarted server; every other scenario has them on.
+if [[ "$only" == *l* ]]; then
+  kill "$server_pid"; wait "$server_pid" 2>/dev/null || true
+  telemetry=false start_server
+  wait_for "$article_url"
+fi
+run "(l) article, tracing and metrics off" "$connections" "$article_url"
 commit="$(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo unknown)"
 dirty="$(git -C "$root" status --porcelain -- . ':!bench/results' 2>/dev/null | grep -q . && echo ' (with uncommitted changes)' || true)"
 stamp="$(date -u +%Y-%m-%dT%H%M%SZ)"
@@ -326,6 +335,7 @@ baseline_rps="$(awk -F'\t' '$1 ~ /^\(g\)/ && $2 != "-" && $2 + 0 > best { best =
       limit = articles >= 1000000 ? 250 : 50
       line(11, sprintf("(j) random two-word search p99 <= %d ms", limit), p99[11] <= limit && err[11] == 0, sprintf("p99 %.1f ms, %.0f/s, %d errors", p99[11], rps[11], err[11]))
       line(12, "(k) a word in every article: reported", 1, sprintf("p99 %.1f ms, %.0f/s", p99[12], rps[12]))
+      line(15, "(a) with tracing and metrics on >= 90% of (l) with them off", rps[2] >= 0.9 * rps[15], sprintf("%.0f%% (%.0f/s on, %.0f/s off)", 100 * div(rps[2], rps[15]), rps[2], rps[15]))
       line(0, "RSS <= 150 MB after (a)-(f)", rss <= 150, rss " MB; " rss_all " MB after every scenario, the response cache holding the long tail")
       line(0, "cold start <= 0.5 s (deployment build)", cold != "n/a" && cold <= 0.5, cold " s; plain `dotnet Cms.Api.dll` " plain " s")
     }' "$results"

@@ -716,10 +716,30 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * 200 when the database answers, 503 otherwise
-         * @description For load balancers and operators. Needs no key and ignores any sent.
+         * Live: 200 while the process answers
+         * @description For liveness probes: never looks at the database, so an outage does not get healthy processes restarted. Needs no key and ignores any sent.
          */
         get: operations["HealthCheck"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/readyz": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Ready: 200 when the database answers with every migration applied, 503 otherwise
+         * @description For readiness probes and load balancers: `entries` has `database` (schema version), `search` (`changesBehind`: changes not yet indexed, e.g. while the index rebuilds) and `pages` (`pagesToRender` after a bulk write). Needs no key and ignores any sent.
+         */
+        get: operations["ReadinessCheck"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1034,15 +1054,23 @@ export interface components {
             before?: string | null;
             after?: string | null;
         };
-        HealthResponse: {
-            /** @description "ok" when the database answers. */
+        HealthEntry: {
             status: string;
-            /**
-             * Format: int64
-             * @description Published pages waiting to be rendered (after an import or an upgrade); until they
-             *                 are, they are built from the tables on each read, which is correct but slower.
-             */
-            pagesToRender: number;
+            description: string;
+            duration: string;
+            data: {
+                [key: string]: unknown;
+            };
+        };
+        HealthReport: {
+            /** @description Healthy, Degraded or Unhealthy (then the answer is 503). */
+            status: string;
+            /** @description How long the checks took (hh:mm:ss.fffffff). */
+            totalDuration: string;
+            /** @description Each check by name. */
+            entries: {
+                [key: string]: components["schemas"]["HealthEntry"];
+            };
         };
         HttpValidationProblemDetails: {
             type?: string | null;
@@ -5723,7 +5751,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HealthResponse"];
+                    "application/json": components["schemas"]["HealthReport"];
                 };
             };
             /** @description An API key was sent but is not valid (a missing key is fine here). */
@@ -5744,6 +5772,46 @@ export interface operations {
                 };
                 content: {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    ReadinessCheck: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    /** @description A strong validator of these exact bytes: send it in `If-None-Match` (304) or `If-Match` (412 if changed). */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HealthReport"];
+                };
+            };
+            /** @description An API key was sent but is not valid (a missing key is fine here). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Service Unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HealthReport"];
                 };
             };
         };

@@ -1,3 +1,4 @@
+using Cms.Api.Instrumentation;
 using System.Globalization;
 using System.Text;
 using Cms.Api.Articles.PullQuotes;
@@ -138,6 +139,7 @@ internal sealed class ArticleListReader(CmsDatabase database, FullTextSearch ful
             options.Value.Search.RankedMatches,
         };
 
+        using var span = Instruments.Start(query.Search is null ? "db.read" : "search");
         var turn = query.Search is null ? null : searchTurns;
         if (turn is not null)
         {

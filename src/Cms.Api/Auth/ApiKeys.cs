@@ -169,15 +169,17 @@ public static class Access
 
     /// <summary>
     /// A request that sends a key must send a valid one, even on public routes: a CI job with a mistyped key
-    /// should hear 401, not silently get the public view. The health check is the exception: a probe's answer must not
+    /// should hear 401, not silently get the public view. The health checks are the exception: a probe's answer must not
     /// depend on a header a proxy or a platform may add.
     /// </summary>
     public const string HealthPath = "/healthz";
 
+    public const string ReadyPath = "/readyz";
+
     public static IApplicationBuilder RejectInvalidKeys(this IApplicationBuilder app) => app.Use(async (context, next) =>
     {
         var result = await context.AuthenticateAsync(ApiKeyAuthenticationHandler.SchemeName);
-        if (result.Failure is not null && !context.Request.Path.StartsWithSegments(HealthPath))
+        if (result.Failure is not null && !context.Request.Path.StartsWithSegments(HealthPath) && !context.Request.Path.StartsWithSegments(ReadyPath))
         {
             await context.ChallengeAsync(ApiKeyAuthenticationHandler.SchemeName);
             return;

@@ -1,3 +1,4 @@
+using Cms.Api.Instrumentation;
 using Cms.Api.Data;
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Primitives;
@@ -65,6 +66,7 @@ public sealed class ResponseCache
         lock (writing)
         {
             Interlocked.Increment(ref generation);
+            Instruments.CacheEvictions.Add(entries.Count, new KeyValuePair<string, object?>("reason", "write"));
             entries.Clear();
             bySurrogateKey.Clear();
             clock.Clear();
@@ -99,6 +101,7 @@ public sealed class ResponseCache
                         if (entries.TryGetValue(key, out var entry))
                         {
                             Remove(key, entry);
+                            Instruments.CacheEvictions.Add(1, new KeyValuePair<string, object?>("reason", "write"));
                         }
                     }
                 }
@@ -191,6 +194,7 @@ public sealed class ResponseCache
             else
             {
                 Remove(key, entry);
+                Instruments.CacheEvictions.Add(1, new KeyValuePair<string, object?>("reason", "budget"));
             }
         }
     }

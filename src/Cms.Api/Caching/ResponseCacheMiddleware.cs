@@ -1,3 +1,4 @@
+using Cms.Api.Instrumentation;
 using Cms.Api.Http;
 
 namespace Cms.Api.Caching;
@@ -15,9 +16,12 @@ internal static class ResponseCacheMiddleware
             var key = ResponseCache.KeyOf(request);
             if (cache.Enabled && cache.TryGet(key, out var hit))
             {
+                Instruments.CacheHits.Add(1);
                 await ServeAsync(context, hit);
                 return;
             }
+
+            Instruments.CacheMisses.Add(1);
 
             // One request makes a missing response; identical requests arriving meanwhile wait for it instead of
             // all running the same query (after a write empties the cache, a popular page would otherwise be

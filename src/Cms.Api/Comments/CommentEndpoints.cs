@@ -28,6 +28,7 @@ public static class CommentEndpoints
             .AllowAnonymous();
 
         byArticle.MapPost("", PostComment)
+            .AddEndpointFilter(CommentOutcomes.CountAsync)
             .WithName(nameof(PostComment))
             .WithMetadata(new Idempotent())
             .WithSummary("Post a comment (the public comment form; no key needed)")

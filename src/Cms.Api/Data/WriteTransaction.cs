@@ -1,3 +1,5 @@
+using System.Diagnostics;
+using Cms.Api.Instrumentation;
 using Dapper;
 using System.Data.Common;
 
@@ -21,6 +23,8 @@ internal sealed class WriteTransaction : IAsyncDisposable
     private List<Action>? afterRollback;
     private IDisposable? settings;
     private bool deferred;
+    private Activity? span;
+    private long started;
     private bool committed;
 
     private WriteTransaction(CmsDatabase database, DbConnection connection, DbTransaction transaction, CancellationToken cancellationToken)
@@ -44,17 +48,31 @@ internal sealed class WriteTransaction : IAsyncDisposable
     public static async Task<WriteTransaction> BeginAsync(
         CmsDatabase database, CancellationToken cancellationToken, Func<DbConnection, IDisposable>? settings = null)
     {
-        var connection = await database.OpenWriterAsync(cancellationToken);
+        var waiting = Stopwatch.GetTimestamp();
+        var span = Instruments.Start("db.write");
+        DbConnection? connection = null;
         IDisposable? applied = null;
         try
         {
+            connection = await database.OpenWriterAsync(cancellationToken);
+            Instruments.WriteWait.Record(Stopwatch.GetElapsedTime(waiting).TotalSeconds);
             applied = settings?.Invoke(connection);
-            return new WriteTransaction(database, connection, await database.BeginWriteAsync(connection, cancellationToken), cancellationToken) { settings = applied };
+            return new WriteTransaction(database, connection, await database.BeginWriteAsync(connection, cancellationToken), cancellationToken)
+            {
+                settings = applied,
+                span = span,
+                started = Stopwatch.GetTimestamp(),
+            };
         }
         catch
         {
             applied?.Dispose();
-            await connection.DisposeAsync();
+            if (connection is not null)
+            {
+                await connection.DisposeAsync();
+            }
+
+            span?.Dispose();
             throw;
         }
     }
@@ -153,6 +171,9 @@ internal sealed class WriteTransaction : IAsyncDisposable
 
         settings?.Dispose();
         await Connection.DisposeAsync();
+        Instruments.DatabaseDuration.Record(Stopwatch.GetElapsedTime(started).TotalSeconds, new KeyValuePair<string, object?>("kind", "write"));
+        span?.SetTag("committed", committed);
+        span?.Dispose();
     }
 
     private CommandDefinition Command(string sql, object? parameters) => new(sql, parameters, Transaction, cancellationToken: CancellationToken);
@@ -218,13 +239,28 @@ internal static class Reads
 {
     public static async Task<T?> SingleOrDefaultAsync<T>(this CmsDatabase database, string sql, object? parameters, CancellationToken cancellationToken)
     {
+        using var measured = new MeasuredRead();
         await using var connection = await database.OpenAsync(cancellationToken);
         return await connection.QuerySingleOrDefaultAsync<T>(new CommandDefinition(sql, parameters, cancellationToken: cancellationToken));
     }
 
     public static async Task<List<T>> ListAsync<T>(this CmsDatabase database, string sql, object? parameters, CancellationToken cancellationToken)
     {
+        using var measured = new MeasuredRead();
         await using var connection = await database.OpenAsync(cancellationToken);
         return (await connection.QueryAsync<T>(new CommandDefinition(sql, parameters, cancellationToken: cancellationToken))).AsList();
+    }
+
+    /// <summary>A read's span and its time in <see cref="Instruments.DatabaseDuration"/> (kind=read).</summary>
+    private readonly struct MeasuredRead() : IDisposable
+    {
+        private readonly long started = Stopwatch.GetTimestamp();
+        private readonly Activity? span = Instruments.Start("db.read");
+
+        public void Dispose()
+        {
+            Instruments.DatabaseDuration.Record(Stopwatch.GetElapsedTime(started).TotalSeconds, new KeyValuePair<string, object?>("kind", "read"));
+            span?.Dispose();
+        }
     }
 }

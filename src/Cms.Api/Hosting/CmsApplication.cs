@@ -8,6 +8,7 @@ using Cms.Api.Caching;
 using Cms.Api.Comments;
 using Cms.Api.Data;
 using Cms.Api.Hosting.OpenApi;
+using Cms.Api.Observability;
 using Cms.Api.Previews;
 using Cms.Api.Reader;
 using Cms.Api.Http;
@@ -141,11 +142,14 @@ public static class CmsApplication
         services.AddTrustedProxies();
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = Problems.MaxBodyBytes);
         services.AddCmsOpenApi();
+        builder.AddCmsTelemetry();
         return builder;
     }
 
     public static WebApplication UseCms(this WebApplication app)
     {
+        app.UseTraceResponse();
+        app.UseRequestLog();
         app.UseSecurityHeaders();
         app.UseTrustedProxies();
         app.UseExceptionHandler();
@@ -161,11 +165,18 @@ public static class CmsApplication
         app.UseIdempotencyKeys();
         app.UseCmsOpenApi();
 
-        app.MapGet(Access.HealthPath, HealthCheck.Check)
+        app.MapGet(Access.HealthPath, HealthCheck.Live)
             .WithName("HealthCheck")
             .WithTags("Health")
-            .WithSummary("200 when the database answers, 503 otherwise")
-            .WithDescription("For load balancers and operators. Needs no key and ignores any sent.")
+            .WithSummary("Live: 200 while the process answers")
+            .WithDescription("For liveness probes: never looks at the database, so an outage does not get healthy processes restarted. Needs no key and ignores any sent.")
+            .AllowAnonymous();
+        app.MapGet(Access.ReadyPath, HealthCheck.Ready)
+            .WithName("ReadinessCheck")
+            .WithTags("Health")
+            .WithSummary("Ready: 200 when the database answers with every migration applied, 503 otherwise")
+            .WithDescription("For readiness probes and load balancers: `entries` has `database` (schema version), `search` (`changesBehind`: changes not yet indexed, e.g. while the index rebuilds) and `pages` (`pagesToRender` after a bulk write). Needs no key and ignores any sent.")
+            .Produces<HealthCheck.HealthReport>(StatusCodes.Status503ServiceUnavailable)
             .AllowAnonymous();
         app.MapArticles();
         app.MapSections();
@@ -178,6 +189,7 @@ public static class CmsApplication
         app.MapRevisions();
         app.MapPreviews();
         app.MapReaderPageIfEnabled(app.Environment);
+        app.MapCmsMetricsIfEnabled();
         app.MapBaselineIfEnabled();
         return app;
     }

@@ -1,29 +1,76 @@
+using System.Diagnostics;
 using Cms.Api.Data;
+using Cms.Api.Search;
 using Dapper;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Cms.Api.Hosting;
 
+/// <summary>
+/// Liveness (<c>/healthz</c>: the process answers; it never looks at the database, so a database outage does not get
+/// healthy processes restarted) and readiness (<c>/readyz</c>: the database answers with every migration applied, and
+/// what search and page rendering still have to do). Both answer in the health-check JSON most tools read:
+/// <c>{"status","totalDuration","entries":{name:{"status","description","duration","data"}}}</c>.
+/// </summary>
 public static class HealthCheck
 {
-    private const string CountDue = "SELECT COUNT(*) FROM article_pages_due";
+    private const string Probe = """
+        SELECT (SELECT MAX(version) FROM schema_migrations) AS SchemaVersion,
+               (SELECT COUNT(*) FROM article_pages_due) AS PagesToRender,
+               (SELECT COALESCE(MAX(id), 0) FROM search_changes) AS NewestSearchChange
+        """;
 
-    /// <param name="Status">"ok" when the database answers.</param>
-    /// <param name="PagesToRender">Published pages waiting to be rendered (after an import or an upgrade); until they
-    /// are, they are built from the tables on each read, which is correct but slower.</param>
-    public sealed record HealthResponse(string Status, long PagesToRender);
+    private const string PostgresProbe = """
+        SELECT (SELECT MAX(version) FROM schema_migrations) AS SchemaVersion,
+               (SELECT COUNT(*) FROM article_pages_due) AS PagesToRender,
+               0::bigint AS NewestSearchChange
+        """;
 
-    public static async Task<Results<Ok<HealthResponse>, ProblemHttpResult>> Check(CmsDatabase database, CancellationToken cancellationToken)
+    public sealed record HealthEntry(string Status, string Description, string Duration, IReadOnlyDictionary<string, object> Data);
+
+    /// <param name="Status">Healthy, Degraded or Unhealthy (then the answer is 503).</param>
+    /// <param name="TotalDuration">How long the checks took (hh:mm:ss.fffffff).</param>
+    /// <param name="Entries">Each check by name.</param>
+    public sealed record HealthReport(string Status, string TotalDuration, IReadOnlyDictionary<string, HealthEntry> Entries);
+
+    private sealed record ProbeRow(long? SchemaVersion, long PagesToRender, long NewestSearchChange);
+
+    public static Ok<HealthReport> Live() =>
+        TypedResults.Ok(new HealthReport("Healthy", TimeSpan.Zero.ToString(), new Dictionary<string, HealthEntry>()));
+
+    public static async Task<Results<Ok<HealthReport>, JsonHttpResult<HealthReport>>> Ready(
+        CmsDatabase database, IServiceProvider services, CancellationToken cancellationToken)
     {
+        var started = Stopwatch.GetTimestamp();
+        var known = (database is SqliteDatabase ? MigrationSet.Sqlite : MigrationSet.Postgres).All[^1].Version;
+        var entries = new Dictionary<string, HealthEntry>();
         try
         {
             await using var connection = await database.OpenAsync(cancellationToken);
-            var due = await connection.ExecuteScalarAsync<long>(new CommandDefinition(CountDue, cancellationToken: cancellationToken));
-            return TypedResults.Ok(new HealthResponse("ok", due));
+            var probe = await connection.QuerySingleAsync<ProbeRow>(new CommandDefinition(
+                database is SqliteDatabase ? Probe : PostgresProbe, cancellationToken: cancellationToken));
+            var took = Stopwatch.GetElapsedTime(started).ToString();
+            var migrated = probe.SchemaVersion == known;
+            entries["database"] = new HealthEntry(migrated ? "Healthy" : "Unhealthy",
+                migrated ? "The database answers and every migration is applied." : "The database answers but its schema is not this version's.",
+                took, new Dictionary<string, object> { ["schemaVersion"] = probe.SchemaVersion ?? 0, ["expectedVersion"] = known });
+            var indexer = services.GetService<SearchIndexer>();
+            var behind = indexer is null ? 0 : Math.Max(0, probe.NewestSearchChange - indexer.Applied);
+            entries["search"] = new HealthEntry("Healthy",
+                behind == 0 ? "Search has every change." : "Search is catching up (or rebuilding): searches find what it has so far.",
+                took, new Dictionary<string, object> { ["changesBehind"] = behind });
+            entries["pages"] = new HealthEntry("Healthy",
+                probe.PagesToRender == 0 ? "Every published page is rendered." : "Pages are being rendered; until then they are built on each read.",
+                took, new Dictionary<string, object> { ["pagesToRender"] = probe.PagesToRender });
         }
-        catch (System.Data.Common.DbException exception)
+        catch (Exception exception) when (exception is System.Data.Common.DbException || database.IsUnavailable(exception))
         {
-            return TypedResults.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, title: "Database unavailable.", detail: exception.Message);
+            entries["database"] = new HealthEntry("Unhealthy", $"The database does not answer: {exception.Message}",
+                Stopwatch.GetElapsedTime(started).ToString(), new Dictionary<string, object>());
         }
+
+        var healthy = entries.Values.All(e => e.Status == "Healthy");
+        var report = new HealthReport(healthy ? "Healthy" : "Unhealthy", Stopwatch.GetElapsedTime(started).ToString(), entries);
+        return healthy ? TypedResults.Ok(report) : TypedResults.Json(report, statusCode: StatusCodes.Status503ServiceUnavailable);
     }
 }

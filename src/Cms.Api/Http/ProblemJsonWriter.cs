@@ -49,7 +49,8 @@ internal sealed class ProblemJsonWriter(IOptions<ProblemDetailsOptions> problemO
 
         if (!problem.Extensions.ContainsKey("traceId"))
         {
-            problem.Extensions["traceId"] = Activity.Current?.Id ?? http.TraceIdentifier;
+            // The trace's id, as logs and trace backends show it (the W3C traceparent also comes back as a header).
+            problem.Extensions["traceId"] = Activity.Current?.TraceId.ToHexString() ?? http.TraceIdentifier;
         }
 
         problemOptions.Value.CustomizeProblemDetails?.Invoke(context);

@@ -22,6 +22,8 @@ public sealed class CmsOptions
 
     public SwaggerUiSettings SwaggerUi { get; set; } = new();
 
+    public TelemetrySettings Telemetry { get; set; } = new();
+
     /// <summary>When true, PUT, PATCH and DELETE without If-Match are refused with 428.</summary>
     public bool RequireIfMatch { get; set; }
 
@@ -53,6 +55,15 @@ public sealed class CmsOptions
     public RevisionSettings Revisions { get; set; } = new();
 
     public WebhookSettings Webhooks { get; set; } = new();
+}
+
+public sealed class TelemetrySettings
+{
+    /// <summary>Serves the metrics in Prometheus's text format at /metrics, to admin keys only.</summary>
+    public bool Prometheus { get; set; }
+
+    /// <summary>Traces every request (W3C traceparent in and out; exported over OTLP when OTEL_EXPORTER_OTLP_ENDPOINT is set).</summary>
+    public bool Tracing { get; set; } = true;
 }
 
 public sealed class SwaggerUiSettings

@@ -1,3 +1,4 @@
+using Cms.Api.Instrumentation;
 using Cms.Api.Caching;
 using System.Threading.Channels;
 using Cms.Api.Articles;
@@ -103,6 +104,7 @@ internal sealed class Importer(DocumentWriters writers, TimeProvider clock, Sche
             documents.Write.Revised(run.Written);
             documents.Write.Emit(new OutboxEvent(Completed, "import", new ImportEventData(result.Articles, result.Comments, [SurrogateKeys.All])));
             await documents.CommitAsync();
+            Instruments.ImportedArticles.Add(result.Articles.Created + result.Articles.Updated);
             publisher.Wake();
         }
 

@@ -1,3 +1,4 @@
+using Cms.Api.Instrumentation;
 using Cms.Api.Caching;
 using Cms.Api.Data;
 using Cms.Api.Settings;
@@ -173,6 +174,11 @@ internal sealed partial class WebhookDispatcher : BackgroundService
         var now = Timestamps.Now(clock);
         await using var write = await database.BeginWriteAsync(CancellationToken.None);
         await write.ExecuteAsync(InsertAttempt, new { delivery.Id, Now = Timestamps.ToText(now), attempt.StatusCode, attempt.LatencyMs, attempt.Response, attempt.Error });
+        if (!attempt.Succeeded)
+        {
+            Instruments.WebhookFailures.Add(1);
+        }
+
         if (attempt.Succeeded)
         {
             await write.ExecuteAsync(Delivered, new { delivery.Id, Now = Timestamps.ToText(now) });

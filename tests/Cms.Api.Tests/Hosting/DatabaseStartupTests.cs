@@ -93,7 +93,7 @@ public sealed class DatabaseStartupTests
         var started = factory.Services.GetServices<Microsoft.Extensions.Hosting.IHostedService>().Select(s => s.GetType().Name);
 
         // The data-protection key ring (unused: no cookies, no antiforgery) is not loaded or written at start.
-        Assert.That(started, Is.EquivalentTo(new[] { "DatabaseStartup", "SearchIndexer", "ScheduledPublisher", "PageRenderer", "RevisionRecorder", "WebhookDispatcher", "GenericWebHostService" }));
+        Assert.That(started, Is.EquivalentTo(new[] { "DatabaseStartup", "SearchIndexer", "ScheduledPublisher", "PageRenderer", "RevisionRecorder", "WebhookDispatcher", "TelemetryHostedService", "GenericWebHostService" }));
     }
 
     [Test]

@@ -20,7 +20,7 @@ public sealed class OpenApiDocumentTests : ApiTest
             .SelectMany(path => path.Value!.AsObject().Select(op => (Name: $"{op.Key.ToUpperInvariant()} {path.Key}", Operation: op.Value!)))
             .ToList();
 
-        Assert.That(operations, Has.Count.EqualTo(49));
+        Assert.That(operations, Has.Count.EqualTo(50));
         Assert.Multiple(() =>
         {
             foreach (var (name, operation) in operations)

@@ -106,6 +106,7 @@ public sealed class AcceptAndHeadersTests : ApiTest
     [TestCase("/swagger/index.html")]
     [TestCase("/swagger/v1/swagger.json")]
     [TestCase("/healthz")]
+    [TestCase("/readyz")]
     public async Task Every_response_forbids_sniffing_and_framing(string url)
     {
         var response = await Public.GetAsync(url);

@@ -76,7 +76,8 @@ public sealed class PostgresFaultTests
             Assert.That(response.Headers.RetryAfter, Is.Not.Null);
         }
 
-        Assert.That((await editor.GetAsync("/healthz")).StatusCode, Is.EqualTo(HttpStatusCode.ServiceUnavailable));
+        Assert.That((await editor.GetAsync("/readyz")).StatusCode, Is.EqualTo(HttpStatusCode.ServiceUnavailable), "not ready without its database");
+        Assert.That((await editor.GetAsync("/healthz")).StatusCode, Is.EqualTo(HttpStatusCode.OK), "but alive: nothing to restart");
 
         await ClusterAsync("start", directory, port, "--fast");
         // Connections broken by the restart are found out on use: until the pool has let them go, a request may still
@@ -90,6 +91,6 @@ public sealed class PostgresFaultTests
         }
 
         Assert.That(status, Is.EqualTo(HttpStatusCode.Created));
-        Assert.That((await editor.GetAsync("/healthz")).StatusCode, Is.EqualTo(HttpStatusCode.OK));
+        Assert.That((await editor.GetAsync("/readyz")).StatusCode, Is.EqualTo(HttpStatusCode.OK));
     }
 }

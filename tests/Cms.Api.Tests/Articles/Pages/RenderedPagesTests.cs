@@ -208,7 +208,7 @@ public sealed class RenderedPagesTests(bool cached) : ApiTest
         var expected = await Task.WhenAll(ids.Select(id => Snapshot($"/api/v1/articles/{id}{All}")));
         Factory.Execute("DELETE FROM article_pages; INSERT INTO article_pages_due (article_id) SELECT id FROM articles");
 
-        var backlog = (long)(await Body(await Public.GetAsync("/healthz")))["pagesToRender"]!;
+        var backlog = (long)(await Body(await Public.GetAsync("/readyz")))["entries"]!["pages"]!["data"]!["pagesToRender"]!;
         using var restarted = Factory.OnSameDatabase(Settings);
         using var client = restarted.Anonymous();
         var served = await Task.WhenAll(ids.Select(id => Snapshot(client, $"/api/v1/articles/{id}{All}")));
@@ -221,6 +221,6 @@ public sealed class RenderedPagesTests(bool cached) : ApiTest
             Assert.That(ids.Select(IsRendered), Is.All.True);
             Assert.That(Due, Is.Zero);
         });
-        Assert.That((long)(await Body(await client.GetAsync("/healthz")))["pagesToRender"]!, Is.Zero);
+        Assert.That((long)(await Body(await client.GetAsync("/readyz")))["entries"]!["pages"]!["data"]!["pagesToRender"]!, Is.Zero);
     }
 }

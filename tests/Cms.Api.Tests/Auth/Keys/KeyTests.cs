@@ -137,6 +137,7 @@ public sealed class AuthorizationMatrixTests : ApiTest
     private static readonly Dictionary<string, Access> Expected = new()
     {
         ["HealthCheck"] = Access.Public,
+        ["ReadinessCheck"] = Access.Public,
         ["ReaderPage"] = Access.Public,
         ["ReaderScript"] = Access.Public,
         ["ReaderStyles"] = Access.Public,
