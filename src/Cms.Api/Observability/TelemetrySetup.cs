@@ -36,6 +36,12 @@ public static class TelemetrySetup
                 {
                     tracing.AddOtlpExporter();
                 }
+                else
+                {
+                    // Nowhere to send spans: each request still gets its trace context (traceparent in and out, the
+                    // problem's traceId) but records nothing, which is most of a span's cost.
+                    tracing.SetSampler(new AlwaysOffSampler());
+                }
             });
         }
 
