@@ -91,8 +91,14 @@ public sealed partial class ScheduledPublisher(
             {
                 using var wakeOrTimeout = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
                 var sleeping = Task.Delay(delay, clock, wakeOrTimeout.Token);
-                var woken = wake.WaitAsync(wakeOrTimeout.Token);
-                await Task.WhenAny(sleeping, woken);
+                // The timer counts from when it was made: time that went by since the delay was worked out (a clock
+                // moved forward meanwhile) would make it late, so a pass already due goes now.
+                if (clock.GetUtcNow() < next)
+                {
+                    var woken = wake.WaitAsync(wakeOrTimeout.Token);
+                    await Task.WhenAny(sleeping, woken);
+                }
+
                 await wakeOrTimeout.CancelAsync();
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
