@@ -96,7 +96,15 @@ public sealed class PublishingTests : ApiTest
         Assert.That((string?)later["publishAt"], Is.EqualTo("2026-11-26T10:00:00.000Z"));
         Assert.That(draft["publishAt"], Is.Null, "publishAt is cleared when the article is no longer scheduled");
         Factory.Clock.Advance(TimeSpan.FromDays(2));
-        await Publisher.NextRunAsync().WaitAsync(TimeSpan.FromSeconds(10));
+        // Two passes, each set off by moving the clock a minute: a pass under way during the move may predate it, so the
+        // second, which starts after the first ends, is one that saw the old publishAt long past.
+        for (var pass = 0; pass < 2; pass++)
+        {
+            var next = Publisher.NextRunAsync();
+            Factory.Clock.Advance(TimeSpan.FromMinutes(1));
+            await next.WaitAsync(TimeSpan.FromSeconds(10));
+        }
+
         Assert.That(await IsPublic((long)article["id"]!), Is.False);
     }
 
