@@ -36,13 +36,22 @@ internal sealed partial class ChangeNotifications(PostgresDatabase database, ILo
 
     public async Task StopAsync(CancellationToken cancellationToken)
     {
-        // The host may stop it after disposing the services (a test's second stop): then it has nothing left to stop.
+        // The host may stop it after disposing the services (a test's second stop), or while they are being disposed:
+        // then it has nothing left to stop.
         if (disposed)
         {
             return;
         }
 
-        await stopping.CancelAsync();
+        try
+        {
+            await stopping.CancelAsync();
+        }
+        catch (ObjectDisposedException)
+        {
+            return;
+        }
+
         if (loop is not null)
         {
             await loop.WaitAsync(cancellationToken).ContinueWith(_ => { }, TaskScheduler.Default);
