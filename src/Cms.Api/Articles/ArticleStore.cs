@@ -238,6 +238,13 @@ internal sealed class ArticleStore(CmsDatabase database, SearchChanges search, T
     /// <summary>Publishes every scheduled article that is due; returns how many, and when the next one is due.</summary>
     public async Task<(int Published, DateTimeOffset? NextDue)> PublishDueAsync(CancellationToken cancellationToken)
     {
+        // A read first: a pass with nothing due takes no write turn from the requests (SQLite has one writer).
+        var due = await database.SingleOrDefaultAsync<string?>(NextDue, null, cancellationToken);
+        if (due is null || Timestamps.Parse(due) > Timestamps.Now(clock))
+        {
+            return (0, due is null ? null : Timestamps.Parse(due));
+        }
+
         await using var write = await database.BeginWriteAsync(cancellationToken);
         var published = await write.ListAsync<long>(PublishDue, new { Now = Timestamps.Now(clock) });
         var next = await write.ScalarAsync<string?>(NextDue);

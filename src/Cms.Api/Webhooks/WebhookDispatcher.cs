@@ -155,6 +155,12 @@ internal sealed partial class WebhookDispatcher : BackgroundService
     private async Task<List<DueDelivery>> ClaimAsync(CancellationToken cancellationToken)
     {
         var now = Timestamps.Now(clock);
+        // A read first: an idle pass takes no write turn from the requests (SQLite has one writer).
+        if ((await database.ListAsync<DueDelivery>(SelectDue, new { Enabled = true, Now = Timestamps.ToText(now), Limit = 1 }, cancellationToken)).Count == 0)
+        {
+            return [];
+        }
+
         await using var write = await database.BeginWriteAsync(cancellationToken);
         var due = await write.ListAsync<DueDelivery>(SelectDue, new { Enabled = true, Now = Timestamps.ToText(now), Limit = ClaimedAtOnce });
         if (due.Count == 0)
