@@ -48,7 +48,7 @@ internal sealed class MergePatchSchemaFilter : IDocumentFilter
             replaced.Add(whole);
         }
 
-        // A request type only PATCH took (a comment's moderation fields) is now described by its patch schema alone.
+        // A request type that only PATCH takes (a comment's moderation fields) is described by its patch schema alone.
         var stillUsed = operations
             .SelectMany(o => (o.RequestBody?.Content?.Values.AsEnumerable() ?? []).Concat((o.Responses?.Values.AsEnumerable() ?? []).SelectMany(r => r.Content?.Values.AsEnumerable() ?? [])))
             .Select(m => (m.Schema as OpenApiSchemaReference)?.Reference.Id)

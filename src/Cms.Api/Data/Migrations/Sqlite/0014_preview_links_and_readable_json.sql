@@ -4,8 +4,8 @@ CREATE TABLE server_secrets (
     value TEXT NOT NULL
 );
 
--- JSON now keeps < > & ' + readable instead of \u-escaping them: the rendered pages are written again in that form
--- (until each is, its page is built from the tables, with the same bytes).
+-- Rendered pages hold JSON in the service's encoding, which leaves < > & ' + unescaped: every page is rendered again in
+-- it (until each is, its page is built from the tables, with the same bytes).
 DELETE FROM article_pages;
 INSERT INTO article_pages_due (article_id)
 SELECT id FROM articles WHERE status = 'published' AND id NOT IN (SELECT article_id FROM article_pages_due);
