@@ -14,10 +14,10 @@ namespace Cms.Api.Hosting;
 /// </summary>
 public static class HealthCheck
 {
-    private const string Probe = """
+    private const string Probe = $"""
         SELECT (SELECT MAX(version) FROM schema_migrations) AS SchemaVersion,
                (SELECT COUNT(*) FROM article_pages_due) AS PagesToRender,
-               (SELECT COALESCE(MAX(id), 0) FROM search_changes) AS NewestSearchChange
+               ({SearchIndexer.SelectNewestChange}) AS NewestSearchChange
         """;
 
     private const string PostgresProbe = """
@@ -55,7 +55,7 @@ public static class HealthCheck
                 migrated ? "The database answers and every migration is applied." : "The database answers but its schema is not this version's.",
                 took, new Dictionary<string, object> { ["schemaVersion"] = probe.SchemaVersion ?? 0, ["expectedVersion"] = known });
             var indexer = services.GetService<SearchIndexer>();
-            var behind = indexer is null ? 0 : Math.Max(0, probe.NewestSearchChange - indexer.Applied);
+            var behind = indexer?.Behind(probe.NewestSearchChange) ?? 0;
             entries["search"] = new HealthEntry("Healthy",
                 behind == 0 ? "Search has every change." : "Search is catching up (or rebuilding): searches find what it has so far.",
                 took, new Dictionary<string, object> { ["changesBehind"] = behind });

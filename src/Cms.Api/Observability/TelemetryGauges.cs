@@ -13,14 +13,13 @@ namespace Cms.Api.Observability;
 /// </summary>
 internal sealed class TelemetryGauges
 {
-    private const string NewestChange = "SELECT COALESCE(MAX(id), 0) FROM search_changes";
     private const string PendingDeliveries = "SELECT COUNT(*) FROM webhook_deliveries WHERE state = 'pending'";
 
     public TelemetryGauges(IMeterFactory meters, CmsDatabase database, IServiceProvider services, ILogger<TelemetryGauges> logger)
     {
         var meter = meters.Create(Instruments.Name);
         var indexer = services.GetService<SearchIndexer>();
-        meter.CreateObservableGauge("cms.search.index_lag", () => indexer is null ? 0 : Math.Max(0, Scalar(NewestChange) - indexer.Applied),
+        meter.CreateObservableGauge("cms.search.index_lag", () => indexer?.Behind(Scalar(SearchIndexer.SelectNewestChange)) ?? 0,
             "{change}", "Changes to searchable text not yet in the search index (always 0 on PostgreSQL, which indexes in each write).");
         meter.CreateObservableGauge("cms.webhooks.outbox_depth", () => Scalar(PendingDeliveries),
             "{delivery}", "Webhook deliveries waiting to be sent (or retried).");

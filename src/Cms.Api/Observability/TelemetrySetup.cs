@@ -60,9 +60,11 @@ public static class TelemetrySetup
                     metrics.AddOtlpExporter();
                 }
             });
+
+            // Only where something collects metrics: the gauges read the database when asked.
+            builder.Services.AddSingleton<TelemetryGauges>();
         }
 
-        builder.Services.AddSingleton<TelemetryGauges>();
         return builder;
     }
 
@@ -84,7 +86,7 @@ public static class TelemetrySetup
 
     public static WebApplication MapCmsMetricsIfEnabled(this WebApplication app)
     {
-        app.Services.GetRequiredService<TelemetryGauges>();
+        app.Services.GetService<TelemetryGauges>();
         if (app.Services.GetRequiredService<IOptions<CmsOptions>>().Value.Telemetry.Prometheus)
         {
             app.MapPrometheusScrapingEndpoint(MetricsPath).RequireAuthorization(Roles.AdminPolicy).WithName("Metrics").ExcludeFromDescription();

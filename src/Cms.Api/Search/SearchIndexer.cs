@@ -43,6 +43,12 @@ public sealed class SearchIndexer(SqliteDatabase database, ILogger<SearchIndexer
     /// <summary>The last recorded change the index reflects, committed in its file.</summary>
     public long Applied => file.Applied;
 
+    /// <summary>The newest change to searchable text the database has logged (compare with <see cref="Behind"/>).</summary>
+    public const string SelectNewestChange = "SELECT COALESCE(MAX(id), 0) FROM search_changes";
+
+    /// <summary>How many changes, up to <paramref name="newestChange"/>, the index has still to apply.</summary>
+    public long Behind(long newestChange) => Math.Max(0, newestChange - Applied);
+
     /// <summary>Completes when the start's own work is done: changes left unapplied applied, or the file rebuilt.</summary>
     public Task Started => started.Task;
 
