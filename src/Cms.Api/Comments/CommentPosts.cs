@@ -31,7 +31,7 @@ internal sealed class CommentPosts
           AND parent_id IS NOT DISTINCT FROM @ParentId AND body = @Body AND (name = @Name OR (@Email IS NOT NULL AND email = @Email)))
         """;
 
-    private const string SelectParent = "SELECT article_id AS ArticleId, status AS Status FROM comments WHERE id = @Id";
+    private const string SelectParents = "SELECT id AS Id, article_id AS ArticleId, status AS Status FROM comments WHERE id IN @Ids";
 
     private const string Insert = """
         INSERT INTO comments (article_id, parent_id, name, email, website, body, body_hash, status, client_ip, created_at, updated_at, version)
@@ -62,85 +62,101 @@ internal sealed class CommentPosts
 
     public Task<WriteResult<CommentRow>> CreateAsync(NewComment comment) => posts.WriteAsync(comment);
 
-    private async Task<WriteResult<CommentRow>> InsertCheckedAsync(WriteTransaction write, NewComment comment)
+    // The batch's parents are read at once, then every post's checked insert is sent together, in arrival order, so each
+    // post's rules see the posts before it; a post refused there is then checked rule by rule to say why.
+    private async Task<WriteResult<CommentRow>[]> InsertCheckedAsync(WriteTransaction write, IReadOnlyList<NewComment> comments)
     {
-        var (articleId, request, status, clientIp, guards) = comment;
         var now = Timestamps.Now(clock);
-        var email = string.IsNullOrEmpty(request.Email) ? null : request.Email;
-        if (request.ParentId is { } parentId)
+        var results = new WriteResult<CommentRow>[comments.Count];
+        var parents = await ParentsAsync(write, comments);
+        var inserts = new List<(int Index, CommentInsert Row)>();
+        for (var i = 0; i < comments.Count; i++)
         {
-            var parent = await write.SingleOrDefaultAsync<ParentComment>(SelectParent, new { Id = parentId });
-            if (parent is null || parent.ArticleId != articleId || (guards.ApprovedParentOnly && parent.Status != "approved"))
+            var (articleId, request, _, _, guards) = comments[i];
+            if (request.ParentId is { } parentId
+                && (!parents.TryGetValue(parentId, out var parent) || parent.ArticleId != articleId || (guards.ApprovedParentOnly && parent.Status != "approved")))
             {
-                return WriteResult<CommentRow>.Invalid("parentId", $"There is no comment {parentId} on this article to reply to.");
+                results[i] = WriteResult<CommentRow>.Invalid("parentId", $"There is no comment {parentId} on this article to reply to.");
+            }
+            else
+            {
+                inserts.Add((i, CommentInsert.Of(comments[i], now)));
             }
         }
 
-        var bodyHash = CommentText.Fingerprint(request.Body!);
-        var website = string.IsNullOrEmpty(request.Website) ? null : request.Website;
-        var statusText = QueryValues.ToText(status);
-        var row = new
+        var ids = await write.ScalarEachAsync<long?>([.. inserts.Select(insert => (CheckedInsert(comments[insert.Index].Guards), (object)insert.Row))]);
+        for (var k = 0; k < inserts.Count; k++)
         {
-            ArticleId = articleId,
-            request.ParentId,
-            request.Name,
-            Email = email,
-            Website = website,
-            request.Body,
-            BodyHash = bodyHash,
-            Status = statusText,
-            ClientIp = clientIp,
-            Now = now,
-            FloodSince = now - guards.FloodWindow,
-            Since = now - guards.DuplicateWindow,
-        };
-        var checkedInsert = InsertUnlessRefused
-            + (guards.FloodWindow > TimeSpan.Zero ? PassesFlood : string.Empty)
-            + (guards.DuplicateWindow > TimeSpan.Zero ? PassesDuplicate : string.Empty)
-            + " RETURNING id";
-        if (await write.ScalarAsync<long?>(checkedInsert, row) is not { } id)
-        {
-            if (await RefusedAsync(write, row.ClientIp, email, row.Now, guards, row) is { } refused)
+            var (i, row) = inserts[k];
+            if (ids[k] is not { } id)
             {
-                return refused;
+                if (await RefusedAsync(write, row, comments[i].Guards) is { } refused)
+                {
+                    results[i] = refused;
+                    continue;
+                }
+
+                id = await write.ScalarAsync<long>(Insert, row);
             }
 
-            id = await write.ScalarAsync<long>(Insert, row);
+            results[i] = Saved(write, comments[i], row, id);
         }
 
-        write.Emit(CommentEvents.Of(CommentEvents.Created, id, articleId, request.ParentId, statusText));
+        return results;
+    }
+
+    private static async Task<Dictionary<long, ParentComment>> ParentsAsync(WriteTransaction write, IReadOnlyList<NewComment> comments)
+    {
+        var ids = comments.Where(c => c.Request.ParentId is not null).Select(c => c.Request.ParentId!.Value).Distinct().ToArray();
+        if (ids.Length == 0)
+        {
+            return [];
+        }
+
+        var (sql, parameters) = IdLists.Expand(SelectParents, ids);
+        return (await write.ListAsync<ParentComment>(sql, parameters)).ToDictionary(p => p.Id);
+    }
+
+    private static string CheckedInsert(CommentGuards guards) =>
+        InsertUnlessRefused
+        + (guards.FloodWindow > TimeSpan.Zero ? PassesFlood : string.Empty)
+        + (guards.DuplicateWindow > TimeSpan.Zero ? PassesDuplicate : string.Empty)
+        + " RETURNING id";
+
+    private static WriteResult<CommentRow> Saved(WriteTransaction write, NewComment comment, CommentInsert row, long id)
+    {
+        write.Emit(CommentEvents.Of(CommentEvents.Created, id, row.ArticleId, row.ParentId, row.Status));
 
         // Only an approved comment changes what the public sees: the views of its article's comments.
-        if (status == CommentStatus.Approved)
+        if (comment.Status == CommentStatus.Approved)
         {
-            write.Changed(SurrogateKeys.ArticleComments(articleId));
+            write.Changed(SurrogateKeys.ArticleComments(row.ArticleId));
         }
 
         // Exactly what a read of the new row returns (a new comment has no replies), without reading it back.
         return WriteResult<CommentRow>.Saved(new CommentRow
         {
             Id = id,
-            ArticleId = articleId,
-            ParentId = request.ParentId,
-            Name = request.Name!,
-            Email = email,
-            Website = website,
-            Body = request.Body!,
-            Status = statusText,
-            CreatedAt = now,
-            UpdatedAt = now,
+            ArticleId = row.ArticleId,
+            ParentId = row.ParentId,
+            Name = row.Name,
+            Email = row.Email,
+            Website = row.Website,
+            Body = row.Body,
+            Status = row.Status,
+            CreatedAt = row.Now,
+            UpdatedAt = row.Now,
             Version = 1,
         });
     }
 
     // Which rule a post broke, checked one by one; null when it broke none after all.
-    private static async Task<WriteResult<CommentRow>?> RefusedAsync(
-        WriteTransaction write, string? clientIp, string? email, DateTimeOffset now, CommentGuards guards, object row)
+    private static async Task<WriteResult<CommentRow>?> RefusedAsync(WriteTransaction write, CommentInsert row, CommentGuards guards)
     {
         if (guards.FloodWindow > TimeSpan.Zero
-            && await write.ScalarAsync<string?>(LatestFromSender, new { ClientIp = clientIp, Email = email }) is { } latestText)
+            && await write.ScalarAsync<string?>(LatestFromSender, new { row.ClientIp, row.Email }) is { } latestText)
         {
-            var wait = Timestamps.Parse(latestText) + guards.FloodWindow - now;
+            var wait = Timestamps.Parse(latestText) + guards.FloodWindow - row.Now;
             if (wait > TimeSpan.Zero)
             {
                 return WriteResult<CommentRow>.TooSoon(wait, "You are posting comments too quickly. Please wait {0} second(s) and try again.");
@@ -155,5 +171,20 @@ internal sealed class CommentPosts
         return null;
     }
 
-    private sealed record ParentComment(long ArticleId, string Status);
+    private sealed record ParentComment(long Id, long ArticleId, string Status);
+
+    // A post's values, as its statements name them.
+    private sealed record CommentInsert(
+        long ArticleId, long? ParentId, string Name, string? Email, string? Website, string Body, long BodyHash, string Status,
+        string? ClientIp, DateTimeOffset Now, DateTimeOffset FloodSince, DateTimeOffset Since)
+    {
+        public static CommentInsert Of(NewComment comment, DateTimeOffset now)
+        {
+            var (articleId, request, status, clientIp, guards) = comment;
+            return new CommentInsert(
+                articleId, request.ParentId, request.Name!, string.IsNullOrEmpty(request.Email) ? null : request.Email,
+                string.IsNullOrEmpty(request.Website) ? null : request.Website, request.Body!, CommentText.Fingerprint(request.Body!),
+                QueryValues.ToText(status), clientIp, now, now - guards.FloodWindow, now - guards.DuplicateWindow);
+        }
+    }
 }

@@ -6,9 +6,11 @@ namespace Cms.Api.Data;
 /// Group commit for many small writes that arrive together (readers' comments): items that arrive while a batch is being
 /// written queue up, and the next of their writers writes them all in one transaction, with one commit and so one
 /// fsync; if one of them fails, the batch is written again one item per transaction, so that one item's failure is its
-/// own. Every result is given out only after that commit: an answer always means the item is on disk.
+/// own. Every result is given out only after that commit: an answer always means the item is on disk. The batch is
+/// written by one call of <c>writeAll</c>, which returns one result per item, in order, so that it can send the items'
+/// statements together (one round trip on PostgreSQL) where each must see those before it.
 /// </summary>
-internal sealed class GroupCommit<TItem, TResult>(CmsDatabase database, Func<WriteTransaction, TItem, Task<TResult>> writeOne)
+internal sealed class GroupCommit<TItem, TResult>(CmsDatabase database, Func<WriteTransaction, IReadOnlyList<TItem>, Task<TResult[]>> writeAll)
 {
     private const int MaxBatch = 256;
 
@@ -67,19 +69,21 @@ internal sealed class GroupCommit<TItem, TResult>(CmsDatabase database, Func<Wri
         try
         {
             await using var write = await database.BeginWriteAsync(CancellationToken.None);
-            for (var i = 0; i < batch.Count; i++)
+            TResult[] written;
+            try
             {
-                try
-                {
-                    results[i] = (await writeOne(write, batch[i].Item), null);
-                }
-                catch (Exception) when (batch.Count > 1)
-                {
-                    return null;
-                }
+                written = await writeAll(write, batch.ConvertAll(q => q.Item));
+            }
+            catch (Exception) when (batch.Count > 1)
+            {
+                return null;
             }
 
             await write.CommitAsync();
+            for (var i = 0; i < batch.Count; i++)
+            {
+                results[i] = (written[i], null);
+            }
         }
         catch (Exception error)
         {

@@ -113,6 +113,12 @@ internal sealed class WriteTransaction : IAsyncDisposable
 
     internal IReadOnlyList<long> RevisedArticles => revised ?? (IReadOnlyList<long>)[];
 
+    /// <summary>
+    /// Whether this write may have changed an article's document: every such change names its views or its revised
+    /// articles. One that did neither (a reader's pending comment) has made no page or search document due.
+    /// </summary>
+    internal bool MayChangeDocuments => changed is { Count: > 0 } || revised is { Count: > 0 };
+
     /// <summary>Work that must follow the commit (an index's own commit, a checkpoint), done before anyone is answered.</summary>
     public void AfterCommit(Func<Task> action) => (afterCommit ??= []).Add(action);
 

@@ -1,6 +1,6 @@
 using System.Data.Common;
 using Cms.Api.Data;
-using Dapper;
+using Cms.Api.Data.Postgres;
 using Microsoft.Data.Sqlite;
 
 namespace Cms.Api.Search;
@@ -56,7 +56,7 @@ internal abstract class FullTextSearch
     /// PostgreSQL: the weighted tsvector kept per article (<see cref="SearchDocument"/>), its GIN index, and the query
     /// translated from the same syntax (<see cref="TsQueryTranslator"/>).
     /// </summary>
-    public sealed class TsVector(CmsDatabase database) : FullTextSearch
+    public sealed class TsVector(PostgresDatabase database) : FullTextSearch
     {
         // The query is written out where it is used: a constant once the parameter is bound, so the GIN index finds the matches.
         public override string Join => $" JOIN article_search fts ON fts.article_id = a.id AND fts.document @@ {Query}";
@@ -70,15 +70,7 @@ internal abstract class FullTextSearch
 
         public override object SearchValue(string search) => TsQueryTranslator.Translate(search);
 
-        // A search must ask the GIN index. Planned without the query in hand (a generic plan), or from the documents' small
-        // rows in the table (their text is stored apart, and reading it back costs more than the planner counts), it
-        // tested every document against the query instead. The pool resets the settings when the connection goes back.
-        public override async Task<DbConnection> OpenAsync(CancellationToken cancellationToken)
-        {
-            var connection = await database.OpenAsync(cancellationToken);
-            await connection.ExecuteAsync(new CommandDefinition("SET plan_cache_mode = force_custom_plan; SET enable_seqscan = off", cancellationToken: cancellationToken));
-            return connection;
-        }
+        public override Task<DbConnection> OpenAsync(CancellationToken cancellationToken) => database.OpenSearchAsync(cancellationToken);
 
         // The translator refuses what FTS5 would refuse, before the query is sent.
         public override string? SyntaxError(Exception exception) => null;

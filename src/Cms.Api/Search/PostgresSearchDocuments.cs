@@ -38,7 +38,8 @@ internal sealed partial class PostgresSearchDocuments : BackgroundService
     // Started after the database is migrated (Hosting/CmsApplication.cs), before any request is served.
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        database.BeforeEveryCommit(write => BuildDueAsync(write));
+        // A write that changed no document leaves what is due (if a build failed) to the next that does.
+        database.BeforeEveryCommit(write => write.MayChangeDocuments ? BuildDueAsync(write) : Task.CompletedTask);
         await Task.Yield(); // the rest in the background: the host goes on starting
         try
         {
@@ -64,19 +65,20 @@ internal sealed partial class PostgresSearchDocuments : BackgroundService
 
     private async Task<int> BuildDueAsync(WriteTransaction write)
     {
-        // In a savepoint: a statement that fails spoils a PostgreSQL transaction, and the write must commit without this.
+        // Only building takes a savepoint (two more round trips): a statement that fails spoils a PostgreSQL transaction,
+        // and the write must commit without this.
+        var due = await write.ListAsync<long>(SelectDue, new { Limit = Batch });
+        if (due.Count == 0)
+        {
+            return 0;
+        }
+
         await write.ExecuteAsync("SAVEPOINT search_documents");
         try
         {
-            var due = await write.ListAsync<long>(SelectDue, new { Limit = Batch });
-            if (due.Count > 0)
-            {
-                var texts = await write.ListAsync<SearchText>(SelectText, new { Ids = due.ToArray() });
-                var documents = texts.Select(t => SearchDocument.Build(t.Title ?? string.Empty, t.Standfirst, t.Byline, t.Headings, t.Bodies)).ToArray();
-                await write.ExecuteAsync(Save, new { Ids = texts.Select(t => t.Id).ToArray(), Documents = documents, Due = due.ToArray() });
-            }
-
-            await write.ExecuteAsync("RELEASE search_documents");
+            var texts = await write.ListAsync<SearchText>(SelectText, new { Ids = due.ToArray() });
+            var documents = texts.Select(t => SearchDocument.Build(t.Title ?? string.Empty, t.Standfirst, t.Byline, t.Headings, t.Bodies)).ToArray();
+            await write.ExecuteAsync(Save + "; RELEASE search_documents", new { Ids = texts.Select(t => t.Id).ToArray(), Documents = documents, Due = due.ToArray() });
             return due.Count;
         }
         catch (Exception exception) when (exception is not OperationCanceledException)

@@ -72,6 +72,29 @@ public sealed class ConcurrentCommentTests : ApiTest
     }
 
     [Test]
+    public async Task Simultaneous_replies_are_each_checked_against_their_own_parent()
+    {
+        var parent = (long)(await Expect(await Post(new { name = "Ann", body = "The first word." }, "203.0.113.200"), HttpStatusCode.Created))["id"]!;
+        var other = (long)(await CreatePublishedArticle())["id"]!;
+        var elsewhere = new HttpRequestMessage(HttpMethod.Post, $"/api/v1/articles/{other}/comments") { Content = Json(new { name = "Bo", body = "On another story." }) };
+        elsewhere.Headers.Add(CmsFactory.ClientAddressHeader, "203.0.113.201");
+        var foreign = (long)(await Expect(await Public.SendAsync(elsewhere), HttpStatusCode.Created))["id"]!;
+
+        var parents = new long?[] { parent, 999_999, parent, foreign, null, parent };
+        var responses = await Task.WhenAll(parents.Select((parentId, i) =>
+            Post(new { name = $"Reader {i}", body = $"Reply {i}.", parentId }, $"203.0.113.{210 + i}")));
+
+        Assert.That(responses.Select(r => r.StatusCode), Is.EqualTo(new[]
+        {
+            HttpStatusCode.Created, HttpStatusCode.BadRequest, HttpStatusCode.Created, HttpStatusCode.BadRequest,
+            HttpStatusCode.Created, HttpStatusCode.Created,
+        }));
+        var replies = await Body(await Public.GetAsync($"/api/v1/articles/{articleId}/comments?include=replies&limit=100"));
+        var first = replies["items"]!.AsArray().Single(c => (long)c!["id"]! == parent)!;
+        Assert.That(first["replies"]!.AsArray().Select(r => (string?)r!["body"]), Is.EquivalentTo(new[] { "Reply 0.", "Reply 2.", "Reply 5." }));
+    }
+
+    [Test]
     public async Task Simultaneous_posts_and_article_edits_all_succeed()
     {
         var posts = Enumerable.Range(1, 20).Select(i => Post(new { name = $"Reader {i}", body = $"Alongside an edit {i}." }, $"198.51.100.{i}"));

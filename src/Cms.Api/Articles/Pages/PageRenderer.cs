@@ -91,9 +91,15 @@ internal sealed partial class PageRenderer : BackgroundService
         return true;
     }
 
-    // Runs inside every write, last: renders what it made due (and anything else recently due).
+    // Runs inside every write, last: renders what it made due (and anything else recently due). A write that changed no
+    // document leaves what is due (if a render failed) to the next that does, or to the renderer's next start.
     private async Task RenderDueAsync(WriteTransaction write)
     {
+        if (!write.MayChangeDocuments)
+        {
+            return;
+        }
+
         var due = await DueAsync(write, RenderedByAWrite + 1);
         if (due.Count > RenderedByAWrite)
         {

@@ -30,10 +30,35 @@ public sealed class PostgresDatabase : CmsDatabase, IAsyncDisposable
             settings.AutoPrepareMinUsages = 2;
         }
 
+        // Nothing sets a session setting on a pooled connection (writes use SET LOCAL; searches have a pool of their own,
+        // below): resetting each connection as it is reused only costs the server a few statements per request.
+        if (!connectionString.Contains("No Reset On Close", StringComparison.OrdinalIgnoreCase))
+        {
+            settings.NoResetOnClose = true;
+        }
+
         DataSource = NpgsqlDataSource.Create(settings);
+
+        // Searches must ask the GIN index: planned without the query in hand (a generic plan), or from the documents'
+        // small rows in the table (their text is stored apart, and reading it back costs more than the planner counts),
+        // a search tested every document against the query instead. Their connections start with the settings that
+        // prevent both, so no statement sets them. Searches take turns, a few at a time: a small pool is enough.
+        var search = new NpgsqlConnectionStringBuilder(settings.ConnectionString)
+        {
+            Options = $"{settings.Options} -c plan_cache_mode=force_custom_plan -c enable_seqscan=off".Trim(),
+            MaxPoolSize = Math.Min(settings.MaxPoolSize, Math.Max(4, 2 * Environment.ProcessorCount)),
+            MinPoolSize = 0,
+        };
+        SearchDataSource = NpgsqlDataSource.Create(search);
     }
 
     public NpgsqlDataSource DataSource { get; }
+
+    private NpgsqlDataSource SearchDataSource { get; }
+
+    /// <summary>A pooled connection for a search (planned to use the search index).</summary>
+    public async Task<DbConnection> OpenSearchAsync(CancellationToken cancellationToken) =>
+        await SearchDataSource.OpenConnectionAsync(cancellationToken);
 
     public override async Task<DbConnection> OpenAsync(CancellationToken cancellationToken = default) =>
         await DataSource.OpenConnectionAsync(cancellationToken);
@@ -72,5 +97,9 @@ public sealed class PostgresDatabase : CmsDatabase, IAsyncDisposable
 
     public override string Describe() => $"PostgreSQL {settings.Host}:{settings.Port}/{settings.Database}";
 
-    public ValueTask DisposeAsync() => DataSource.DisposeAsync();
+    public async ValueTask DisposeAsync()
+    {
+        await SearchDataSource.DisposeAsync();
+        await DataSource.DisposeAsync();
+    }
 }
