@@ -78,7 +78,7 @@ internal sealed partial class PostgresSearchDocuments : BackgroundService
         {
             var texts = await write.ListAsync<SearchText>(SelectText, new { Ids = due.ToArray() });
             var documents = texts.Select(t => SearchDocument.Build(t.Title ?? string.Empty, t.Standfirst, t.Byline, t.Headings, t.Bodies)).ToArray();
-            await write.ExecuteAsync(Save + "; RELEASE search_documents", new { Ids = texts.Select(t => t.Id).ToArray(), Documents = documents, Due = due.ToArray() });
+            await write.ExecuteAsync($"{Save}; {SearchDocument.MergePending}; RELEASE search_documents", new { Ids = texts.Select(t => t.Id).ToArray(), Documents = documents, Due = due.ToArray() });
             return due.Count;
         }
         catch (Exception exception) when (exception is not OperationCanceledException)

@@ -33,3 +33,7 @@ BEGIN
     END IF;
     RETURN NULL;
 END $$;
+
+-- The search index takes each change at once (Search/SearchDocument.cs merges what GIN's fast update leaves pending):
+-- what is pending now is merged.
+SELECT gin_clean_pending_list('ix_article_search_document'::regclass);
