@@ -21,9 +21,10 @@ internal static class SearchDocument
     /// <summary>
     /// Merges what GIN's fast update left pending into the search index, after documents are saved. Saving appends them
     /// to a pending list, in bulk and cheaply, but every search reads that list through in full: a few dozen edits left
-    /// pending made searches several times slower until a vacuum merged them.
+    /// pending made searches several times slower until a vacuum merged them. (Migration 0015: only the index's owner
+    /// can merge; for another role it does nothing.)
     /// </summary>
-    public const string MergePending = "SELECT gin_clean_pending_list('ix_article_search_document'::regclass)";
+    public const string MergePending = "SELECT cms_merge_search_pending()";
 
     private const int MaxPosition = 16_383;
     private const int MaxPositionsPerWord = 256;

@@ -45,6 +45,7 @@ internal sealed class PostgresDocumentWriters(CmsDatabase database) : DocumentWr
         private readonly List<long> documentIds = [];
         private readonly List<string> documents = [];
         private readonly HashSet<long> pagesChanged = [];
+        private bool documentsSaved;
 
         // The comments added to the article created last: an import lists an article's comments right after it, and a new
         // article has no others, so this answers "is it already there?" without a query (see DocumentStore.Comments).
@@ -143,6 +144,11 @@ internal sealed class PostgresDocumentWriters(CmsDatabase database) : DocumentWr
         public override async Task CommitAsync()
         {
             await FlushAsync();
+            if (documentsSaved)
+            {
+                await Write.ExecuteAsync(SearchDocument.MergePending);
+            }
+
             if (bulk)
             {
                 // The planner's statistics, at once rather than at autovacuum's next round: a search planned without
@@ -194,6 +200,7 @@ internal sealed class PostgresDocumentWriters(CmsDatabase database) : DocumentWr
             if (documentIds.Count > 0)
             {
                 await Write.ExecuteAsync(SearchDocument.Save, new { Ids = documentIds.ToArray(), Documents = documents.ToArray() });
+                documentsSaved = true;
                 documentIds.Clear();
                 documents.Clear();
             }

@@ -34,6 +34,13 @@ BEGIN
     RETURN NULL;
 END $$;
 
--- The search index takes each change at once (Search/SearchDocument.cs merges what GIN's fast update leaves pending):
--- what is pending now is merged.
-SELECT gin_clean_pending_list('ix_article_search_document'::regclass);
+-- The search index takes each change at once: Search/SearchDocument.cs merges what GIN's fast update leaves pending
+-- after each save. Only the index's owner may merge: for another role this does nothing, and autovacuum merges later.
+CREATE FUNCTION cms_merge_search_pending() RETURNS void LANGUAGE plpgsql AS $$
+BEGIN
+    PERFORM gin_clean_pending_list('ix_article_search_document'::regclass);
+EXCEPTION WHEN insufficient_privilege THEN
+    NULL;
+END $$;
+
+SELECT cms_merge_search_pending();
