@@ -64,8 +64,24 @@ internal sealed partial class ChangeNotifications(PostgresDatabase database, ILo
         stopping.Dispose();
         if (listening is not null)
         {
-            await listening.DisposeAsync();
+            await ReleaseAsync(listening);
         }
+    }
+
+    // Pooled connections are not reset when reused (PostgresDatabase): one that goes back still listening would take
+    // in every other node's notifications until it closed. A broken one cannot be told, and the pool drops it anyway.
+    private static async Task ReleaseAsync(NpgsqlConnection connection)
+    {
+        try
+        {
+            await using var unlisten = new NpgsqlCommand("UNLISTEN *", connection);
+            await unlisten.ExecuteNonQueryAsync();
+        }
+        catch (Exception exception) when (exception is NpgsqlException or InvalidOperationException or IOException or ObjectDisposedException)
+        {
+        }
+
+        await connection.DisposeAsync();
     }
 
     private async Task NotifyAsync(WriteTransaction write)
@@ -131,7 +147,7 @@ internal sealed partial class ChangeNotifications(PostgresDatabase database, ILo
                 LogLost(exception, retry.TotalMilliseconds);
                 if (listening is not null)
                 {
-                    await listening.DisposeAsync();
+                    await ReleaseAsync(listening);
                     listening = null;
                 }
 
