@@ -20,9 +20,9 @@ internal static class SearchDocument
 
     /// <summary>
     /// Merges what GIN's fast update left pending into the search index, after documents are saved. Saving appends them
-    /// to a pending list, in bulk and cheaply, but every search reads that list through in full: a few dozen edits left
-    /// pending made searches several times slower until a vacuum merged them. (Migration 0015: only the index's owner
-    /// can merge; for another role it does nothing.)
+    /// to a pending list, in bulk and cheaply, but every search reads that list through in full, so searches slow down
+    /// with each document left there until a vacuum merges them. (Migration 0015: only the index's owner can merge; for
+    /// another role it does nothing.)
     /// </summary>
     public const string MergePending = "SELECT cms_merge_search_pending()";
 

@@ -1,6 +1,6 @@
 -- A SQL-language function is parsed and planned at every call; these run in every write's triggers, so they become
--- PL/pgSQL, whose plans each connection keeps. A comment that is not approved changes no page: its trigger no longer
--- calls them at all (it ran them, with no article, for every reader's post).
+-- PL/pgSQL, whose plans each connection keeps. A comment that is not approved changes no page: its trigger calls them
+-- only when an approved comment is involved.
 CREATE OR REPLACE FUNCTION cms_pages_changed(ids bigint[]) RETURNS void LANGUAGE plpgsql AS $$
 BEGIN
     DELETE FROM article_pages WHERE article_id = ANY (ids);
