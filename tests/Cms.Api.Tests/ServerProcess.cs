@@ -29,8 +29,17 @@ public sealed partial class ServerProcess : IDisposable
     /// <summary>Where it listens: a free loopback port unless a test names one.</summary>
     public string Urls { get; set; } = "http://127.0.0.1:0";
 
-    /// <summary>The process's output so far (for failure messages).</summary>
-    public string Output => output.ToString();
+    /// <summary>The process's output so far (for failure messages); read under the lock its readers append under.</summary>
+    public string Output
+    {
+        get
+        {
+            lock (output)
+            {
+                return output.ToString();
+            }
+        }
+    }
 
     private readonly System.Text.StringBuilder output = new();
 

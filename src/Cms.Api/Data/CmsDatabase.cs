@@ -47,6 +47,10 @@ public abstract class CmsDatabase
     /// <summary>A pooled connection for reads.</summary>
     public abstract Task<DbConnection> OpenAsync(CancellationToken cancellationToken = default);
 
+    /// <summary>A session for reads that repeat the same statements (see <see cref="ReadSession"/>).</summary>
+    public virtual async Task<ReadSession> OpenReadSessionAsync(CancellationToken cancellationToken = default) =>
+        new(await OpenAsync(cancellationToken), release: null);
+
     /// <summary>
     /// A connection for a write, once it is this writer's turn: it waits as long as a busy database is waited for, then
     /// fails as the engine reports a busy database (answered 503).

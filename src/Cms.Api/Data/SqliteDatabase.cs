@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Data;
 using System.Data.Common;
 using Microsoft.Data.Sqlite;
@@ -8,7 +9,7 @@ namespace Cms.Api.Data;
 /// The embedded engine: the CMS's SQLite file, with the settings every connection needs. SQLite allows one writer at
 /// a time, and this process's writers take turns for it here.
 /// </summary>
-public class SqliteDatabase : CmsDatabase
+public class SqliteDatabase : CmsDatabase, IAsyncDisposable, IDisposable
 {
     // Once per process, before SQLite's first use. Multi-thread mode: no mutex taken on every call, because here a
     // connection is only ever used by one thread at a time (as Microsoft.Data.Sqlite requires anyway). No memory
@@ -88,6 +89,54 @@ public class SqliteDatabase : CmsDatabase
             await connection.DisposeAsync();
             throw;
         }
+    }
+
+    // Read sessions kept open with their compiled statements, two per core: SQLite reads on the calling thread, so more
+    // than that are open at once only in a burst, and each open connection keeps a page cache of its own.
+    private readonly ConcurrentBag<ReadSession> idleSessions = [];
+    private readonly int maxIdleSessions = 2 * Environment.ProcessorCount;
+    private int disposed;
+
+    /// <summary>A read session kept open between requests, its statements compiled once (see <see cref="ReadSession"/>).</summary>
+    public override async Task<ReadSession> OpenReadSessionAsync(CancellationToken cancellationToken = default) =>
+        idleSessions.TryTake(out var session) ? session : new ReadSession(await OpenSqliteAsync(cancellationToken), KeepAsync);
+
+    private ValueTask KeepAsync(ReadSession session)
+    {
+        if (Volatile.Read(ref disposed) != 0 || session.Connection.State != ConnectionState.Open || idleSessions.Count >= maxIdleSessions)
+        {
+            return session.CloseAsync();
+        }
+
+        idleSessions.Add(session);
+        if (Volatile.Read(ref disposed) != 0)
+        {
+            CloseIdleSessions(); // disposed meanwhile: nothing will take it
+        }
+
+        return ValueTask.CompletedTask;
+    }
+
+    private void CloseIdleSessions()
+    {
+        while (idleSessions.TryTake(out var session))
+        {
+            session.Close();
+        }
+    }
+
+    /// <summary>Closes the kept read sessions (the last connection to close checkpoints the log into the file).</summary>
+    public void Dispose()
+    {
+        Volatile.Write(ref disposed, 1);
+        CloseIdleSessions();
+        GC.SuppressFinalize(this);
+    }
+
+    public ValueTask DisposeAsync()
+    {
+        Dispose();
+        return ValueTask.CompletedTask;
     }
 
     /// <summary>A new, unopened connection (pooled by its connection string).</summary>

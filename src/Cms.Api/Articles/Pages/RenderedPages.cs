@@ -34,19 +34,10 @@ internal sealed class RenderedPages(CmsDatabase database)
 
     public async Task<RenderedPage> ReadAsync(string reference, ArticleIncludes includes, CancellationToken cancellationToken)
     {
-        await using var connection = await database.OpenAsync(cancellationToken);
-        await using var command = connection.CreateCommand();
-        if (long.TryParse(reference, NumberStyles.None, CultureInfo.InvariantCulture, out var id))
-        {
-            command.CommandText = SelectById;
-            command.Parameters.Add(Parameter(command, "@Id", id));
-        }
-        else
-        {
-            command.CommandText = SelectBySlug;
-            command.Parameters.Add(Parameter(command, "@Slug", reference));
-        }
-
+        await using var session = await database.OpenReadSessionAsync(cancellationToken);
+        var byId = long.TryParse(reference, NumberStyles.None, CultureInfo.InvariantCulture, out var id);
+        var command = byId ? session.Command(SelectById, "@Id") : session.Command(SelectBySlug, "@Slug");
+        command.Parameters[0].Value = byId ? id : reference;
         await using var row = await command.ExecuteReaderAsync(cancellationToken);
         if (!await row.ReadAsync(cancellationToken) || row.GetString(Status) != ArticleStatuses.Published)
         {
@@ -54,14 +45,6 @@ internal sealed class RenderedPages(CmsDatabase database)
         }
 
         return row.IsDBNull(Article) ? RenderedPage.NotRendered : Assemble(row, includes);
-    }
-
-    private static DbParameter Parameter(DbCommand command, string name, object value)
-    {
-        var parameter = command.CreateParameter();
-        parameter.ParameterName = name;
-        parameter.Value = value;
-        return parameter;
     }
 
     private static RenderedPage Assemble(DbDataReader row, ArticleIncludes includes)
@@ -96,19 +79,17 @@ internal sealed class RenderedPages(CmsDatabase database)
             modified = Later(modified, row, CommentsModified);
         }
 
-        var length = 1; // the closing brace
-        foreach (var (prefix, column) in parts)
-        {
-            length += prefix.Length + (int)row.GetBytes(column, 0, null, 0, 0);
-        }
-
-        var json = new byte[length];
+        // Each part read once, whole: asking a SQLite reader for a column's length or a slice of it looks up the table's
+        // columns every time (it tries to open the value as a blob).
+        var values = parts.Select(part => row.GetFieldValue<byte[]>(part.Column)).ToArray();
+        var json = new byte[1 + parts.Sum(part => part.Prefix.Length) + values.Sum(value => value.Length)];
         var at = 0;
-        foreach (var (prefix, column) in parts)
+        for (var i = 0; i < parts.Count; i++)
         {
-            prefix.Span.CopyTo(json.AsSpan(at));
-            at += prefix.Length;
-            at += (int)row.GetBytes(column, 0, json, at, json.Length - at);
+            parts[i].Prefix.Span.CopyTo(json.AsSpan(at));
+            at += parts[i].Prefix.Length;
+            values[i].CopyTo(json.AsSpan(at));
+            at += values[i].Length;
         }
 
         json[at] = (byte)'}';
