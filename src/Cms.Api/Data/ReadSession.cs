@@ -24,11 +24,32 @@ public sealed class ReadSession : IAsyncDisposable
 
     internal DbConnection Connection { get; }
 
+    /// <summary>Whether a read of this session failed part-way: it is then ended, never kept (see <see cref="ReadAsync"/>).</summary>
+    internal bool Failed { get; private set; }
+
     /// <summary>
-    /// The session's command for <paramref name="sql"/>, with a parameter for each of <paramref name="names"/> in that
-    /// order: set their values, run it, dispose its reader before the session ends.
+    /// Runs <paramref name="sql"/> with its one parameter <paramref name="name"/> set to <paramref name="value"/>, and
+    /// returns what <paramref name="read"/> makes of its rows.
     /// </summary>
-    public DbCommand Command(string sql, params string[] names)
+    public async Task<T> ReadAsync<T>(string sql, string name, object value, Func<DbDataReader, Task<T>> read, CancellationToken cancellationToken)
+    {
+        var command = Command(sql, name);
+        command.Parameters[0].Value = value;
+        try
+        {
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            return await read(reader);
+        }
+        catch
+        {
+            // Whatever failed (a cancelled request, the disk), the connection may be left mid-statement, and a kept one
+            // would hold its read open, and the log with it.
+            Failed = true;
+            throw;
+        }
+    }
+
+    private DbCommand Command(string sql, string name)
     {
         if (commands.TryGetValue(sql, out var command))
         {
@@ -37,13 +58,9 @@ public sealed class ReadSession : IAsyncDisposable
 
         command = Connection.CreateCommand();
         command.CommandText = sql;
-        foreach (var name in names)
-        {
-            var parameter = command.CreateParameter();
-            parameter.ParameterName = name;
-            command.Parameters.Add(parameter);
-        }
-
+        var parameter = command.CreateParameter();
+        parameter.ParameterName = name;
+        command.Parameters.Add(parameter);
         if (release is not null)
         {
             command.Prepare();

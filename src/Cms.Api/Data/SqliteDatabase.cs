@@ -103,7 +103,7 @@ public class SqliteDatabase : CmsDatabase, IAsyncDisposable, IDisposable
 
     private ValueTask KeepAsync(ReadSession session)
     {
-        if (Volatile.Read(ref disposed) != 0 || session.Connection.State != ConnectionState.Open || idleSessions.Count >= maxIdleSessions)
+        if (Volatile.Read(ref disposed) != 0 || session.Failed || session.Connection.State != ConnectionState.Open || idleSessions.Count >= maxIdleSessions)
         {
             return session.CloseAsync();
         }

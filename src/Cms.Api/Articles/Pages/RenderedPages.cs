@@ -35,10 +35,13 @@ internal sealed class RenderedPages(CmsDatabase database)
     public async Task<RenderedPage> ReadAsync(string reference, ArticleIncludes includes, CancellationToken cancellationToken)
     {
         await using var session = await database.OpenReadSessionAsync(cancellationToken);
-        var byId = long.TryParse(reference, NumberStyles.None, CultureInfo.InvariantCulture, out var id);
-        var command = byId ? session.Command(SelectById, "@Id") : session.Command(SelectBySlug, "@Slug");
-        command.Parameters[0].Value = byId ? id : reference;
-        await using var row = await command.ExecuteReaderAsync(cancellationToken);
+        return long.TryParse(reference, NumberStyles.None, CultureInfo.InvariantCulture, out var id)
+            ? await session.ReadAsync(SelectById, "@Id", id, row => PageAsync(row, includes, cancellationToken), cancellationToken)
+            : await session.ReadAsync(SelectBySlug, "@Slug", reference, row => PageAsync(row, includes, cancellationToken), cancellationToken);
+    }
+
+    private static async Task<RenderedPage> PageAsync(DbDataReader row, ArticleIncludes includes, CancellationToken cancellationToken)
+    {
         if (!await row.ReadAsync(cancellationToken) || row.GetString(Status) != ArticleStatuses.Published)
         {
             return RenderedPage.Missing;
