@@ -3,20 +3,20 @@ using System.Data.Common;
 namespace Cms.Api.Data;
 
 /// <summary>
-/// A connection for a read that runs the same statement as thousands of others (a public page by id or by slug), with
-/// the command for each statement made once. SQLite compiles a statement whenever a new command runs it, and for a page
-/// served from its stored JSON compiling costs about as much as running: its sessions stay open between requests, each
-/// statement compiled once (<see cref="SqliteDatabase.OpenReadSessionAsync"/>). Elsewhere a session is a pooled
-/// connection for one request (PostgreSQL keeps repeated statements prepared itself).
+/// A connection for a read that runs the same statement as many others (a public page by id or by slug), with the
+/// command for each statement made once. SQLite compiles a statement whenever a new command runs it, a large share of
+/// the work of reading a page from its stored JSON: its sessions stay open between requests, each statement compiled
+/// once (<see cref="SqliteDatabase.OpenReadSessionAsync"/>). Elsewhere a session is a pooled connection for one request
+/// (PostgreSQL keeps repeated statements prepared itself).
 /// </summary>
 public sealed class ReadSession : IAsyncDisposable
 {
     private readonly Dictionary<string, DbCommand> commands = new(StringComparer.Ordinal);
-    private readonly Func<ReadSession, ValueTask>? release;
+    private readonly Action<ReadSession>? release;
 
     /// <param name="connection">An open connection, the session's own.</param>
     /// <param name="release">What ending a kept session does (keep it for the next read); null: end it.</param>
-    internal ReadSession(DbConnection connection, Func<ReadSession, ValueTask>? release)
+    internal ReadSession(DbConnection connection, Action<ReadSession>? release)
     {
         Connection = connection;
         this.release = release;
@@ -70,20 +70,13 @@ public sealed class ReadSession : IAsyncDisposable
         return command;
     }
 
-    public ValueTask DisposeAsync() => release is null ? CloseAsync() : release(this);
-
-    /// <summary>Ends the session for good: its commands and its connection.</summary>
-    internal async ValueTask CloseAsync()
+    public ValueTask DisposeAsync()
     {
-        foreach (var command in commands.Values)
-        {
-            await command.DisposeAsync();
-        }
-
-        commands.Clear();
-        await Connection.DisposeAsync();
+        (release ?? (session => session.Close()))(this);
+        return ValueTask.CompletedTask;
     }
 
+    /// <summary>Ends the session for good: its commands and its connection.</summary>
     internal void Close()
     {
         foreach (var command in commands.Values)

@@ -99,13 +99,14 @@ public class SqliteDatabase : CmsDatabase, IAsyncDisposable, IDisposable
 
     /// <summary>A read session kept open between requests, its statements compiled once (see <see cref="ReadSession"/>).</summary>
     public override async Task<ReadSession> OpenReadSessionAsync(CancellationToken cancellationToken = default) =>
-        idleSessions.TryTake(out var session) ? session : new ReadSession(await OpenSqliteAsync(cancellationToken), KeepAsync);
+        idleSessions.TryTake(out var session) ? session : new ReadSession(await OpenSqliteAsync(cancellationToken), Keep);
 
-    private ValueTask KeepAsync(ReadSession session)
+    private void Keep(ReadSession session)
     {
         if (Volatile.Read(ref disposed) != 0 || session.Failed || session.Connection.State != ConnectionState.Open || idleSessions.Count >= maxIdleSessions)
         {
-            return session.CloseAsync();
+            session.Close();
+            return;
         }
 
         idleSessions.Add(session);
@@ -113,8 +114,6 @@ public class SqliteDatabase : CmsDatabase, IAsyncDisposable, IDisposable
         {
             CloseIdleSessions(); // disposed meanwhile: nothing will take it
         }
-
-        return ValueTask.CompletedTask;
     }
 
     private void CloseIdleSessions()
