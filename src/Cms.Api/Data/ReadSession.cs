@@ -6,8 +6,9 @@ namespace Cms.Api.Data;
 /// A connection for a read that runs the same statement as many others (a public page by id or by slug), with the
 /// command for each statement made once. SQLite compiles a statement whenever a new command runs it, a large share of
 /// the work of reading a page from its stored JSON: its sessions stay open between requests, each statement compiled
-/// once (<see cref="SqliteDatabase.OpenReadSessionAsync"/>). Elsewhere a session is a pooled connection for one request
-/// (PostgreSQL keeps repeated statements prepared itself).
+/// once (<see cref="SqliteDatabase.OpenReadSessionAsync"/>). On PostgreSQL a session is a connection for one request
+/// from a multiplexed pool (<see cref="Postgres.PostgresDatabase.OpenReadSessionAsync"/>), which keeps repeated
+/// statements prepared itself.
 /// </summary>
 public sealed class ReadSession : IAsyncDisposable
 {

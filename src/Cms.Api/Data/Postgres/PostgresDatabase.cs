@@ -50,11 +50,32 @@ public sealed class PostgresDatabase : CmsDatabase, IAsyncDisposable
             MinPoolSize = 0,
         };
         SearchDataSource = NpgsqlDataSource.Create(search);
+
+        // Public page reads are one small query each, and many arrive at once: sent one per connection, each wakes a
+        // server process and a client thread, and that switching, not the query, was most of a read's cost. Multiplexed,
+        // the reads in flight share a few connections and go out and come back together. Writes keep their own
+        // connections (a transaction holds its connection; multiplexing gains nothing there).
+        var pages = new NpgsqlConnectionStringBuilder(settings.ConnectionString)
+        {
+            MaxPoolSize = Math.Min(settings.MaxPoolSize, Math.Max(4, 2 * Environment.ProcessorCount)),
+            MinPoolSize = 0,
+        };
+        if (!connectionString.Contains("Multiplexing", StringComparison.OrdinalIgnoreCase))
+        {
+            pages.Multiplexing = true;
+        }
+
+        PageDataSource = NpgsqlDataSource.Create(pages);
     }
 
     public NpgsqlDataSource DataSource { get; }
 
     private NpgsqlDataSource SearchDataSource { get; }
+
+    private NpgsqlDataSource PageDataSource { get; }
+
+    public override async Task<ReadSession> OpenReadSessionAsync(CancellationToken cancellationToken = default) =>
+        new(await PageDataSource.OpenConnectionAsync(cancellationToken), release: null);
 
     /// <summary>A pooled connection for a search (planned to use the search index).</summary>
     public async Task<DbConnection> OpenSearchAsync(CancellationToken cancellationToken) =>
@@ -99,6 +120,7 @@ public sealed class PostgresDatabase : CmsDatabase, IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        await PageDataSource.DisposeAsync();
         await SearchDataSource.DisposeAsync();
         await DataSource.DisposeAsync();
     }
