@@ -60,14 +60,18 @@ public sealed class PostgresFaultTests
             ["ConnectionStrings:Cms"] = new NpgsqlConnectionStringBuilder(server) { Database = "cms" }.ToString(),
         });
         using var editor = node.Editor();
-        var created = await editor.PostAsync("/api/v1/articles", new StringContent("""{"title":"Before the outage"}""", System.Text.Encoding.UTF8, "application/json"));
+        using var reader = node.CreateClient();
+        var created = await editor.PostAsync("/api/v1/articles", new StringContent("""{"title":"Before the outage","status":"published"}""", System.Text.Encoding.UTF8, "application/json"));
         Assert.That(created.StatusCode, Is.EqualTo(HttpStatusCode.Created));
+        // A public page not read yet, so not cached: read from the database on the pool public pages have to themselves.
+        var page = $"/api/v1/articles/{(long)JsonNode.Parse(await created.Content.ReadAsStringAsync())!["id"]!}?include=sections";
 
         await ClusterAsync("stop", directory);
         foreach (var request in new Func<Task<HttpResponseMessage>>[]
         {
             () => editor.PostAsync("/api/v1/articles", new StringContent("""{"title":"During the outage"}""", System.Text.Encoding.UTF8, "application/json")),
             () => editor.GetAsync("/api/v1/articles?limit=5"),
+            () => reader.GetAsync(page),
         })
         {
             using var response = await request();
@@ -91,6 +95,14 @@ public sealed class PostgresFaultTests
         }
 
         Assert.That(status, Is.EqualTo(HttpStatusCode.Created));
+        for (var attempt = 0; attempt < 20 && status != HttpStatusCode.OK; attempt++)
+        {
+            using var response = await reader.GetAsync(page);
+            status = response.StatusCode;
+            Assert.That(status, Is.EqualTo(HttpStatusCode.OK).Or.EqualTo(HttpStatusCode.ServiceUnavailable), await response.Content.ReadAsStringAsync());
+        }
+
+        Assert.That(status, Is.EqualTo(HttpStatusCode.OK), "the public page is read again once PostgreSQL is back");
         Assert.That((await editor.GetAsync("/readyz")).StatusCode, Is.EqualTo(HttpStatusCode.OK));
     }
 }
