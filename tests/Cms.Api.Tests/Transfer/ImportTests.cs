@@ -105,9 +105,11 @@ public sealed class ImportTests : ApiTest
         // An import turns SQLite's automatic checkpoint off for its commit and checkpoints itself after it (beside the
         // search commit), emptying the log: without that, these imports' log would keep what they wrote. Drafts: a published
         // article's page is rendered after the import, in writes of its own.
+        // The checkpoint does not wait for readers, and the service's background work reads as it starts: the first
+        // import, not measured, lets that pass, so that what is measured is the imports' own checkpoints.
         long WalSize() => new FileInfo(Factory.DatabasePath + "-wal").Length;
         var sizes = new List<long>();
-        for (var first = 0; first < 900; first += 300)
+        for (var first = 0; first < 1200; first += 300)
         {
             var lines = Enumerable.Range(first, 300).Select(i => JsonSerializer.Serialize(new
             {
@@ -117,7 +119,10 @@ public sealed class ImportTests : ApiTest
                 sections = new[] { new { body = $"{i} " + new string('x', 1000) } },
             }));
             await Expect(await Editor.PostAsync("/api/v1/import", Ndjson(string.Join('\n', lines))), HttpStatusCode.OK);
-            sizes.Add(WalSize());
+            if (first > 0)
+            {
+                sizes.Add(WalSize());
+            }
         }
 
         Assert.That(sizes, Is.All.Zero);
