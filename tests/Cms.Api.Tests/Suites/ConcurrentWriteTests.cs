@@ -3,13 +3,16 @@ using System.Net.Http.Json;
 namespace Cms.Api.Tests.Suites;
 
 /// <summary>
-/// 64 writers over every write route at once, on a few shared articles, for a bounded time: never a 5xx, and the
-/// invariants hold afterwards (sections numbered 1..n without gaps, slugs unique, every reply count right).
+/// 64 writers over every write route at once, on a few shared articles, until enough writes went through (or a time
+/// limit, on a very slow machine): never a 5xx, and the invariants hold afterwards (sections numbered 1..n without
+/// gaps, slugs unique, every reply count right).
 /// </summary>
 [NonParallelizable]
 public sealed class ConcurrentWriteTests : ApiTest
 {
-    private static readonly TimeSpan Budget = TimeSpan.FromSeconds(12);
+    // A count, not a time: on a loaded machine a fixed time let too few writes through to mean something.
+    private const int SucceededWrites = 600;
+    private static readonly TimeSpan Limit = TimeSpan.FromSeconds(90);
     private const int Writers = 64;
 
     protected override IDictionary<string, string?> Settings => new Dictionary<string, string?>
@@ -34,7 +37,8 @@ public sealed class ConcurrentWriteTests : ApiTest
 
         var statuses = new System.Collections.Concurrent.ConcurrentDictionary<int, int>();
         var errors = new System.Collections.Concurrent.ConcurrentBag<string>();
-        using var stop = new CancellationTokenSource(Budget);
+        using var stop = new CancellationTokenSource(Limit);
+        var succeeded = 0;
         async Task Writer(int n)
         {
             var random = new Random(n);
@@ -67,6 +71,11 @@ public sealed class ConcurrentWriteTests : ApiTest
                     _ => await client.PatchAsync($"/api/v1/articles/{article}", Merge($$"""{"standfirst":"{{word}}"}""")),
                 };
                 statuses.AddOrUpdate((int)response.StatusCode, 1, (_, c) => c + 1);
+                if (response.IsSuccessStatusCode && Interlocked.Increment(ref succeeded) >= SucceededWrites)
+                {
+                    await stop.CancelAsync();
+                }
+
                 if ((int)response.StatusCode >= 500)
                 {
                     errors.Add($"{(int)response.StatusCode} {response.RequestMessage!.Method} {response.RequestMessage.RequestUri}: {await response.Content.ReadAsStringAsync()}");
@@ -116,7 +125,7 @@ public sealed class ConcurrentWriteTests : ApiTest
         Assert.Multiple(() =>
         {
             Assert.That(errors, Is.Empty);
-            Assert.That(statuses.Where(s => s.Key is >= 200 and < 300).Sum(s => s.Value), Is.GreaterThan(500), "enough writes went through to mean something");
+            Assert.That(statuses.Where(s => s.Key is >= 200 and < 300).Sum(s => s.Value), Is.GreaterThanOrEqualTo(SucceededWrites), "enough writes went through to mean something");
             Assert.That(slugs, Is.Unique);
             Assert.That(positionErrors, Is.Empty);
             Assert.That(replyErrors, Is.Empty);
