@@ -3,14 +3,14 @@ using System.Net.Http.Json;
 namespace Cms.Api.Tests.Suites;
 
 /// <summary>
-/// 64 writers over every write route at once, on a few shared articles, until enough writes went through (or a time
-/// limit, on a very slow machine): never a 5xx, and the invariants hold afterwards (sections numbered 1..n without
+/// Many writers over every write route at once, on a few shared articles, until enough writes went through (or a time
+/// limit, on a very slow machine): never a 5xx, and the invariants hold afterwards (sections numbered from one without
 /// gaps, slugs unique, every reply count right).
 /// </summary>
 [NonParallelizable]
 public sealed class ConcurrentWriteTests : ApiTest
 {
-    // A count, not a time: on a loaded machine a fixed time let too few writes through to mean something.
+    // A count, not a time: how many writes a fixed time lets through depends on how loaded the machine is.
     private const int SucceededWrites = 600;
     private static readonly TimeSpan Limit = TimeSpan.FromSeconds(90);
     private const int Writers = 64;

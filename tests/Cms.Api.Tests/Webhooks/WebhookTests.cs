@@ -143,7 +143,7 @@ public sealed class WebhookTests : ApiTest
         var comment = (long)(await Expect(post, HttpStatusCode.Created))["id"]!;
         await Expect(await Editor.PostAsync("/api/v1/comments/moderate", Json(new { ids = new[] { comment }, action = "approve" })), HttpStatusCode.OK);
 
-        // Events about different subjects are delivered side by side, so these four may arrive in any order.
+        // Events about different subjects are delivered side by side, so these events may arrive in any order.
         var received = new List<WebhookReceiver.Received>();
         for (var i = 0; i < 4; i++)
         {

@@ -39,6 +39,9 @@ public sealed class PostgresDatabase : CmsDatabase, IAsyncDisposable
 
         DataSource = NpgsqlDataSource.Create(settings);
 
+        // Searches and public pages have small pools of their own: a few connections per core keep them busy.
+        var smallPool = Math.Min(settings.MaxPoolSize, Math.Max(4, 2 * Environment.ProcessorCount));
+
         // Searches must ask the GIN index: planned without the query in hand (a generic plan), or from the documents'
         // small rows in the table (their text is stored apart, and reading it back costs more than the planner counts),
         // a search tested every document against the query instead. Their connections start with the settings that
@@ -46,7 +49,7 @@ public sealed class PostgresDatabase : CmsDatabase, IAsyncDisposable
         var search = new NpgsqlConnectionStringBuilder(settings.ConnectionString)
         {
             Options = $"{settings.Options} -c plan_cache_mode=force_custom_plan -c enable_seqscan=off".Trim(),
-            MaxPoolSize = Math.Min(settings.MaxPoolSize, Math.Max(4, 2 * Environment.ProcessorCount)),
+            MaxPoolSize = smallPool,
             MinPoolSize = 0,
         };
         SearchDataSource = NpgsqlDataSource.Create(search);
@@ -57,7 +60,7 @@ public sealed class PostgresDatabase : CmsDatabase, IAsyncDisposable
         // connections (a transaction holds its connection; multiplexing gains nothing there).
         var pages = new NpgsqlConnectionStringBuilder(settings.ConnectionString)
         {
-            MaxPoolSize = Math.Min(settings.MaxPoolSize, Math.Max(4, 2 * Environment.ProcessorCount)),
+            MaxPoolSize = smallPool,
             MinPoolSize = 0,
         };
         if (!connectionString.Contains("Multiplexing", StringComparison.OrdinalIgnoreCase))
