@@ -44,10 +44,10 @@ internal static class Snippets
             int previousHit = -1, previousSentence = -1;
             foreach (var hit in hits)
             {
-                var (score, centred) = Score(phrases.Count, text, hits, hit.Start, centre: true);
+                var (score, firstMatch, lastMatch) = Score(phrases.Count, text, hits, hit.Start);
                 if (score > best.Score)
                 {
-                    best = (score, column, centred);
+                    best = (score, column, Centre(text, firstMatch, lastMatch));
                 }
 
                 // A window starting at the sentence the match is in reads better, and wins a tie and then some.
@@ -55,7 +55,7 @@ internal static class Snippets
                 (previousHit, previousSentence) = (hit.Start, sentence);
                 if (longerThanAWindow && sentence < hit.Start)
                 {
-                    var (sentenceScore, _) = Score(phrases.Count, text, hits, sentence, centre: false);
+                    var (sentenceScore, _, _) = Score(phrases.Count, text, hits, sentence);
                     sentenceScore += SearchTerms.PreviousTokenStart(text, sentence) < 0 ? 120 : 100;
                     if (sentenceScore > best.Score)
                     {
@@ -142,9 +142,9 @@ internal static class Snippets
 
     /// <summary>
     /// FTS5's score of the window starting at the token at <paramref name="from"/>: 1000 per different phrase in it, 1 per
-    /// repeat; and, when <paramref name="centre"/>, where to start it instead so that its matches sit in the middle.
+    /// repeat; and where its first match starts and its last ends.
     /// </summary>
-    private static (int Score, int Start) Score(int phrases, string text, List<Hit> hits, int from, bool centre)
+    private static (int Score, int First, int Last) Score(int phrases, string text, List<Hit> hits, int from)
     {
         var end = Window(text, from).End;
         var score = 0;
@@ -161,11 +161,15 @@ internal static class Snippets
             }
         }
 
-        if (!centre)
-        {
-            return (score, from);
-        }
+        return (score, first, last);
+    }
 
+    /// <summary>
+    /// Where a window holding the matches from <paramref name="first"/> to <paramref name="last"/> starts so that they sit
+    /// in its middle. Worked out only for a window that beats the best so far: it walks tokens both ways.
+    /// </summary>
+    private static int Centre(string text, int first, int last)
+    {
         // Back by half of what the matches leave of the window; then, if that runs past the column's end, back until it does not.
         var start = first;
         for (var back = (Tokens - CountTokens(text, first, last)) / 2; back > 0 && SearchTerms.PreviousTokenStart(text, start) is var previous and >= 0; back--)
@@ -179,7 +183,7 @@ internal static class Snippets
             start = previous;
         }
 
-        return (score, start);
+        return start;
     }
 
     /// <summary>The token that starts the sentence <paramref name="at"/> is in: after white space after a full stop or colon, or the column's first.</summary>
