@@ -26,7 +26,7 @@ internal sealed record ArticleSort(string Name, string KeySql, bool Descending, 
         new ArticleSort("title", "a.title_sort", false, "@CursorKey"),
     }.ToDictionary(s => s.Name);
 
-    /// <summary>Search results, best match first: ordered by the engine's relevance key (<see cref="FullTextSearch.RelevanceKey"/>).</summary>
+    /// <summary>Search results, best match first: ordered by the engine's relevance score (<see cref="FullTextSearch.RankedMatches"/>).</summary>
     public static readonly ArticleSort Relevance = new("relevance", string.Empty, false, "CAST(@CursorKey AS DOUBLE PRECISION)");
 
     public static string KeyOf(ArticleRow row) => row.SortKey switch
@@ -92,30 +92,39 @@ internal sealed class ArticleListReader(CmsDatabase database, FullTextSearch ful
             filters.Append(" AND a.published_at < @PublishedBefore");
         }
 
-        var relevance = query.Sort == ArticleSort.Relevance;
-        var sort = relevance ? query.Sort with { KeySql = fullText.RelevanceKey } : query.Sort;
-        if (relevance)
+        string page, count;
+        if (query.Sort == ArticleSort.Relevance)
         {
-            // Relevance ranks the newest RankedMatches matches only (those with the highest ids, found by walking the
-            // index backwards, no scoring): the rank's cost is bounded, and the page, its cursor and the count agree.
-            var matching = filters.ToString();
-            filters.Append($" AND {fullText.MatchId} >= COALESCE((SELECT {fullText.MatchId} FROM {from} WHERE 1 = 1{matching} ORDER BY {fullText.MatchId} DESC LIMIT 1 OFFSET @RankedMatches - 1), 0)");
+            // Relevance ranks the newest RankedMatches matches only: the rank's cost is bounded, and the page, its cursor
+            // and the count agree. The window is ranked as it is read; only the page's rows are then read in full.
+            var keyset = query.Paging.After is null ? string.Empty : $" AND (score, id) > ({query.Sort.CursorKeySql}, @CursorId)";
+            page = $"""
+                WITH matches AS MATERIALIZED ({fullText.RankedMatches(from, filters.ToString(), scored: true)}),
+                ranked AS MATERIALIZED (SELECT id, score FROM matches WHERE 1 = 1{keyset} ORDER BY score, id LIMIT @Fetch OFFSET @Offset)
+                SELECT {ArticleStore.Columns}, r.score AS score, r.score AS sort_key FROM ranked r JOIN articles a ON a.id = r.id
+                ORDER BY r.score, r.id
+                """;
+            count = $"SELECT COUNT(*) FROM ({fullText.RankedMatches(from, filters.ToString(), scored: false)}) AS matches";
+        }
+        else
+        {
+            var (sort, direction) = (query.Sort, query.Sort.Descending ? "DESC" : "ASC");
+            var keyset = query.Paging.After is null
+                ? string.Empty
+                : $" AND ({sort.KeySql}, a.id) {(sort.Descending ? "<" : ">")} ({sort.CursorKeySql}, @CursorId)";
+            page = $"""
+                SELECT {ArticleStore.Columns}, NULL AS score, {sort.KeySql} AS sort_key FROM {from}
+                WHERE 1 = 1{filters}{keyset}
+                ORDER BY {sort.KeySql} {direction}, a.id {direction}
+                LIMIT @Fetch OFFSET @Offset
+                """;
+            count = $"SELECT COUNT(*) FROM {from} WHERE 1 = 1{filters}";
         }
 
-        var direction = sort.Descending ? "DESC" : "ASC";
-        var keyset = query.Paging.After is null
-            ? string.Empty
-            : $" AND ({sort.KeySql}, a.id) {(sort.Descending ? "<" : ">")} ({sort.CursorKeySql}, @CursorId)";
-        var page = $"""
-            SELECT {ArticleStore.Columns}, {(relevance ? sort.KeySql : "NULL")} AS score, {sort.KeySql} AS sort_key FROM {from}
-            WHERE 1 = 1{filters}{keyset}
-            ORDER BY {sort.KeySql} {direction}, a.id {direction}
-            LIMIT @Fetch OFFSET @Offset
-            """;
         var statements = new List<string> { page };
         if (query.Paging.Count)
         {
-            statements.Add($"SELECT COUNT(*) FROM {from} WHERE 1 = 1{filters}");
+            statements.Add(count);
         }
 
         // A list's includes go in the same command, repeating its page query (an index range, cheap); a search's follow by

@@ -7,19 +7,19 @@ namespace Cms.Api.Search;
 
 /// <summary>
 /// What a search adds to the article list's SQL on each engine: the join that finds the matches of <c>@Search</c>, the
-/// id that orders them by age (for ranking only the newest), the relevance key (ascending: best first), the value bound
-/// to <c>@Search</c>, and the connection a search runs on.
+/// window of the newest matches that relevance ranks, the value bound to <c>@Search</c>, and the connection a search
+/// runs on.
 /// </summary>
 internal abstract class FullTextSearch
 {
     /// <summary>Joined to <c>articles a</c>; keeps the articles that match.</summary>
     public abstract string Join { get; }
 
-    /// <summary>The matched article's id, as the search's index orders it.</summary>
-    public abstract string MatchId { get; }
-
-    /// <summary>Lower is better; a double.</summary>
-    public abstract string RelevanceKey { get; }
+    /// <summary>
+    /// The newest <c>@RankedMatches</c> matches among <c>{from} WHERE 1 = 1{filters}</c>: their ids, and their relevance as
+    /// <c>score</c> (a double, lower is better) when <paramref name="scored"/>, else 0.
+    /// </summary>
+    public abstract string RankedMatches(string from, string filters, bool scored);
 
     public abstract object SearchValue(string search);
 
@@ -36,10 +36,10 @@ internal abstract class FullTextSearch
     {
         public override string Join => $" JOIN {SearchIndex.Schema}.articles_fts ON articles_fts.rowid = a.id AND articles_fts MATCH @Search";
 
-        public override string MatchId => "articles_fts.rowid";
-
-        // Title counts most, then standfirst, headings, byline, body.
-        public override string RelevanceKey => "bm25(articles_fts, 10.0, 5.0, 2.0, 3.0, 1.0)";
+        // FTS5 reads the index backwards for ORDER BY rowid DESC and stops at the limit, so only the window is ranked, in one
+        // pass. Title counts most, then standfirst, headings, byline, body.
+        public override string RankedMatches(string from, string filters, bool scored) =>
+            $"SELECT a.id, {(scored ? "bm25(articles_fts, 10.0, 5.0, 2.0, 3.0, 1.0)" : "0")} AS score FROM {from} WHERE 1 = 1{filters} ORDER BY articles_fts.rowid DESC LIMIT @RankedMatches";
 
         public override object SearchValue(string search) => search;
 
@@ -66,10 +66,13 @@ internal abstract class FullTextSearch
         // The query is written out where it is used: a constant once the parameter is bound, so the GIN index finds the matches.
         public override string Join => $" JOIN article_search fts ON fts.article_id = a.id AND fts.document @@ {Query}";
 
-        public override string MatchId => "fts.article_id";
-
-        // Weights for D, C, B, A; normalisation 1 divides by 1 + log(length), so a long article's many mentions count less.
-        public override string RelevanceKey => $"(-ts_rank('{{0.1, 0.3, 0.5, 1.0}}', fts.document, {Query}, 1))::float8";
+        // The window is bounded by the id of its oldest match, found first without ranking: PostgreSQL would rank every
+        // match before sorting them by id. Weights for D, C, B, A; normalisation 1 divides by 1 + log(length), so a long
+        // article's many mentions count less.
+        public override string RankedMatches(string from, string filters, bool scored) => $"""
+            SELECT a.id, {(scored ? $"(-ts_rank('{{0.1, 0.3, 0.5, 1.0}}', fts.document, {Query}, 1))::float8" : "0")} AS score FROM {from}
+            WHERE 1 = 1{filters} AND fts.article_id >= COALESCE((SELECT fts.article_id FROM {from} WHERE 1 = 1{filters} ORDER BY fts.article_id DESC LIMIT 1 OFFSET @RankedMatches - 1), 0)
+            """;
 
         private const string Query = "CAST(@Search AS tsquery)";
 
