@@ -326,14 +326,15 @@ baseline_rps="$(awk -F'\t' '$1 ~ /^\(g\)/ && $2 != "-" && $2 + 0 > best { best =
       line(4, "(c) >= 40% of (g)", rps[4] >= 0.4 * base, sprintf("%.0f%%", 100 * div(rps[4], base)))
       c = skipped[6] ? p50[4] : (p50[4] + p50[6]) / 2
       line(5, "(d) latency within 1.3x of (c)", p50[5] <= 1.3 * c, sprintf("p50 %.2fx of the two (c) runs around it; %.2fx of the first alone", div(p50[5], c), div(p50[5], p50[4])))
-      line(7, "(e) p99 <= 25 ms", p99[7] <= 25, sprintf("p99 %.2f ms", p99[7]))
+      # A latency target needs responses: a scenario that got none within the run (wrk counts no latency) missed it.
+      line(7, "(e) p99 <= 25 ms", p99[7] <= 25 && rps[7] > 0, sprintf("p99 %.2f ms, %.0f/s", p99[7], rps[7]))
       line(8, "(f) >= 2,000 committed comments/s, 0 errors", rps[8] >= 2000 && err[8] == 0, sprintf("%.0f/s, %d errors", rps[8], err[8]))
       line(9, "(h) Zipf pages alone >= 60% of (g)", rps[9] >= 0.6 * base, sprintf("%.0f%%, p99 %.2f ms", 100 * div(rps[9], base), p99[9]))
       line(10, "(h) while writing >= 40% of (g), p99 <= 10 ms", rps[10] >= 0.4 * base && p99[10] <= 10, sprintf("%.0f%%, p99 %.2f ms", 100 * div(rps[10], base), p99[10]))
       uncached = provider == "postgres" ? 15 : 25
       line(14, sprintf("(i) cache off >= %d%% of (g)", uncached), rps[14] >= uncached / 100 * base, sprintf("%.0f%%, p99 %.2f ms", 100 * div(rps[14], base), p99[14]))
       limit = articles >= 1000000 ? 250 : 50
-      line(11, sprintf("(j) random two-word search p99 <= %d ms", limit), p99[11] <= limit && err[11] == 0, sprintf("p99 %.1f ms, %.0f/s, %d errors", p99[11], rps[11], err[11]))
+      line(11, sprintf("(j) random two-word search p99 <= %d ms", limit), p99[11] <= limit && err[11] == 0 && rps[11] > 0, sprintf("p99 %.1f ms, %.0f/s, %d errors", p99[11], rps[11], err[11]))
       line(12, "(k) a word in every article: reported", 1, sprintf("p99 %.1f ms, %.0f/s", p99[12], rps[12]))
       line(15, "(a) with tracing and metrics on >= 90% of (l) with them off", rps[2] >= 0.9 * rps[15], sprintf("%.0f%% (%.0f/s on, %.0f/s off)", 100 * div(rps[2], rps[15]), rps[2], rps[15]))
       line(0, "RSS <= 150 MB after (a)-(f)", rss <= 150, rss " MB; " rss_all " MB after every scenario, the response cache holding the long tail")

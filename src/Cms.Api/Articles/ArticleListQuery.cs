@@ -168,9 +168,9 @@ internal sealed class ArticleListReader(CmsDatabase database, FullTextSearch ful
                 return new ArticleListResult(rows, total, await ReadSections(results, query.Includes), await ReadPullQuotes(results, query.Includes), new Dictionary<long, string>());
             }
 
-            var (sql, ids) = IdLists.Expand(string.Join(";\n", Parts(query.Includes).Prepend(fullText.HitTexts)), [.. rows.Select(r => r.Id)]);
+            var (sql, ids) = IdLists.Expand(string.Join(";\n", Parts(query.Includes).Prepend(Texts)), [.. rows.Select(r => r.Id)]);
             await using var parts = await connection.QueryMultipleAsync(new CommandDefinition(sql, ids, cancellationToken: cancellationToken));
-            var snippets = CutSnippets(query.Search, await parts.ReadAsync<SearchText>());
+            var snippets = CutSnippets(query.Search, await parts.ReadAsync());
             return new ArticleListResult(rows, total, await ReadSections(parts, query.Includes), await ReadPullQuotes(parts, query.Includes), snippets);
         }
         catch (Exception exception) when (query.Search is not null && fullText.SyntaxError(exception) is { } message)
@@ -182,6 +182,9 @@ internal sealed class ArticleListReader(CmsDatabase database, FullTextSearch ful
             turn?.Release();
         }
     }
+
+    // The hits' text, for their snippets.
+    private const string Texts = $"SELECT id, {SearchIndex.Columns} FROM articles_search WHERE id IN @Ids";
 
     private static IEnumerable<string> Parts(ArticleIncludes includes)
     {
@@ -204,9 +207,12 @@ internal sealed class ArticleListReader(CmsDatabase database, FullTextSearch ful
 
     private static ILookup<long, T> Empty<T>() => Array.Empty<T>().ToLookup(_ => 0L);
 
-    private static Dictionary<long, string> CutSnippets(string search, IEnumerable<SearchText> texts)
+    // Read as plain rows: the view's headings and bodies are expressions with no declared type, which Dapper would take for blobs.
+    private static Dictionary<long, string> CutSnippets(string search, IEnumerable<dynamic> texts)
     {
         var phrases = SearchTerms.Parse(search);
-        return texts.ToDictionary(t => t.Id, t => Snippets.Cut(phrases, [t.Title ?? "", t.Standfirst ?? "", t.Byline ?? "", t.Headings, t.Bodies]));
+        return texts.Cast<IDictionary<string, object?>>().ToDictionary(
+            t => Convert.ToInt64(t["id"], CultureInfo.InvariantCulture),
+            t => Snippets.Cut(phrases, [.. SearchIndex.ColumnNames.Select(c => t[c] as string ?? string.Empty)]));
     }
 }

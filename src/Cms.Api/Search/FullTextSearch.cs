@@ -23,9 +23,6 @@ internal abstract class FullTextSearch
 
     public abstract object SearchValue(string search);
 
-    /// <summary>The hits' text (id and <see cref="SearchIndex.Columns"/>) for the articles in <c>@Ids</c>, for their snippets.</summary>
-    public abstract string HitTexts { get; }
-
     public abstract Task<DbConnection> OpenAsync(CancellationToken cancellationToken);
 
     /// <summary>The message of a query the engine refused as search syntax; null for any other failure.</summary>
@@ -42,8 +39,6 @@ internal abstract class FullTextSearch
             $"SELECT a.id, {(scored ? "bm25(articles_fts, 10.0, 5.0, 2.0, 3.0, 1.0)" : "0")} AS score FROM {from} WHERE 1 = 1{filters} ORDER BY articles_fts.rowid DESC LIMIT @RankedMatches";
 
         public override object SearchValue(string search) => search;
-
-        public override string HitTexts => SearchIndex.HitTexts;
 
         public override async Task<DbConnection> OpenAsync(CancellationToken cancellationToken) =>
             await database.OpenSearchReaderAsync(cancellationToken);
@@ -77,8 +72,6 @@ internal abstract class FullTextSearch
         private const string Query = "CAST(@Search AS tsquery)";
 
         public override object SearchValue(string search) => TsQueryTranslator.Translate(search);
-
-        public override string HitTexts => $"SELECT id, {SearchIndex.Columns} FROM articles_search WHERE id IN @Ids";
 
         public override Task<DbConnection> OpenAsync(CancellationToken cancellationToken) => database.OpenSearchAsync(cancellationToken);
 

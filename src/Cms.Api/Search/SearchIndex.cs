@@ -23,15 +23,8 @@ internal static class SearchIndex
     public const string LastChange = "SELECT COALESCE((SELECT seq FROM sqlite_sequence WHERE name = 'search_changes'), 0)";
 
     /// <summary>
-    /// The layout of <see cref="CreateFile"/>, kept in the file's user_version. A file of another layout is emptied and
-    /// built again from the stored text (it is derived data).
-    /// </summary>
-    public const int Layout = 2;
-
-    /// <summary>
-    /// The index's file. The FTS5 table is contentless, and contentless_delete so that an entry can leave it by id
-    /// alone; search_text keeps each indexed article's text in one row, for the snippets of a page of hits: read from
-    /// the database's view, that text is gathered from every section of every hit.
+    /// The index's file. Contentless (it keeps no copy of the text; snippets are cut from the stored text), and
+    /// contentless_delete so that an entry can leave it by id alone.
     /// </summary>
     public const string CreateFile = """
         PRAGMA journal_mode = WAL;
@@ -40,10 +33,6 @@ internal static class SearchIndex
             content = '', contentless_delete = 1,
             tokenize = 'unicode61 remove_diacritics 2'
         );
-        CREATE TABLE IF NOT EXISTS search_text (
-            id INTEGER PRIMARY KEY,
-            title TEXT, standfirst TEXT, byline TEXT, headings TEXT NOT NULL, bodies TEXT NOT NULL
-        );
         CREATE TABLE IF NOT EXISTS search_state (
             id INTEGER PRIMARY KEY CHECK (id = 1),
             source TEXT NOT NULL,   -- search_source.token of the database this file indexes
@@ -51,11 +40,7 @@ internal static class SearchIndex
         );
         """;
 
-    /// <summary>Drops what <see cref="CreateFile"/> creates, for a file of another layout.</summary>
-    public const string DropFile = "DROP TABLE IF EXISTS articles_fts; DROP TABLE IF EXISTS search_text; DROP TABLE IF EXISTS search_state";
-
-    /// <summary>The indexed text of the hits in @Ids, for their snippets: the text that matched, even if an edit is not indexed yet.</summary>
-    public const string HitTexts = $"SELECT id, {Columns} FROM {Schema}.search_text WHERE id IN @Ids";
-
     public const string Columns = "title, standfirst, byline, headings, bodies";
+
+    public static readonly string[] ColumnNames = Columns.Split(", ");
 }

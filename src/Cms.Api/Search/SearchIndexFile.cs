@@ -21,11 +21,8 @@ internal sealed class SearchIndexFile(SqliteDatabase database, ILogger logger) :
     private const string SelectChanges = "SELECT id, article_id FROM search_changes WHERE id > @Applied ORDER BY id LIMIT @Limit";
     private const string SelectText = $"SELECT id AS Id, {SearchIndex.Columns} FROM articles_search WHERE id IN (SELECT value FROM json_each(@Ids))";
     private const string SelectAllText = $"SELECT id, {SearchIndex.Columns} FROM articles_search ORDER BY id";
-    private const string RemoveEntry = "DELETE FROM articles_fts WHERE rowid = @Id; DELETE FROM search_text WHERE id = @Id";
-    private const string InsertEntry = $"""
-        INSERT INTO articles_fts (rowid, {SearchIndex.Columns}) VALUES (@Id, @Title, @Standfirst, @Byline, @Headings, @Bodies);
-        INSERT OR REPLACE INTO search_text (id, {SearchIndex.Columns}) VALUES (@Id, @Title, @Standfirst, @Byline, @Headings, @Bodies)
-        """;
+    private const string RemoveEntry = "DELETE FROM articles_fts WHERE rowid = @Id";
+    private const string InsertEntry = $"INSERT INTO articles_fts (rowid, {SearchIndex.Columns}) VALUES (@Id, @Title, @Standfirst, @Byline, @Headings, @Bodies)";
     private const string SaveState = "INSERT OR REPLACE INTO search_state (id, source, applied) VALUES (1, @Source, @Applied)";
     private const string Prune = "DELETE FROM search_changes WHERE id <= @Applied";
 
@@ -123,14 +120,7 @@ internal sealed class SearchIndexFile(SqliteDatabase database, ILogger logger) :
             connection.Open();
             // synchronous stays FULL, as for the database: the log is pruned up to what this file has committed, so a
             // commit here must survive a power cut as surely as the prune does.
-            if (connection.ExecuteScalar<long>("PRAGMA user_version") != SearchIndex.Layout)
-            {
-                // Without its state the file is rebuilt by Start.
-                connection.Execute(SearchIndex.DropFile);
-            }
-
             connection.Execute(SearchIndex.CreateFile);
-            connection.Execute($"PRAGMA user_version = {SearchIndex.Layout}");
             return connection;
         }
         catch
@@ -159,7 +149,7 @@ internal sealed class SearchIndexFile(SqliteDatabase database, ILogger logger) :
         var count = 0L;
         try
         {
-            Index.Execute("DELETE FROM search_state; INSERT INTO articles_fts (articles_fts) VALUES ('delete-all'); DELETE FROM search_text", transaction: writing);
+            Index.Execute("DELETE FROM search_state; INSERT INTO articles_fts (articles_fts) VALUES ('delete-all')", transaction: writing);
             using (var reader = connection.ExecuteReader(SelectAllText, transaction: snapshot))
             {
                 while (reader.Read())

@@ -39,11 +39,7 @@ public sealed class SearchIndexTests : ApiTest
             SELECT (SELECT COUNT(*) FROM (SELECT * FROM temp.expected_terms EXCEPT SELECT * FROM temp.indexed_terms)),
                    (SELECT COUNT(*) FROM (SELECT * FROM temp.indexed_terms EXCEPT SELECT * FROM temp.expected_terms)),
                    (SELECT COUNT(*) FROM temp.expected_terms),
-                   (SELECT COUNT(*) FROM search.articles_fts_docsize) - (SELECT COUNT(*) FROM articles),
-                   (SELECT COUNT(*) FROM (SELECT id, title, standfirst, byline, headings, bodies FROM articles_search
-                                          EXCEPT SELECT id, title, standfirst, byline, headings, bodies FROM search.search_text)),
-                   (SELECT COUNT(*) FROM (SELECT id, title, standfirst, byline, headings, bodies FROM search.search_text
-                                          EXCEPT SELECT id, title, standfirst, byline, headings, bodies FROM articles_search))
+                   (SELECT COUNT(*) FROM search.articles_fts_docsize) - (SELECT COUNT(*) FROM articles)
             """;
         await using var reader = await command.ExecuteReaderAsync();
         await reader.ReadAsync();
@@ -53,8 +49,6 @@ public sealed class SearchIndexTests : ApiTest
             Assert.That(reader.GetInt64(1), Is.Zero, $"terms in the index that the stored text does not have after {after}");
             Assert.That(reader.GetInt64(2), Is.Positive, "the comparison compares something");
             Assert.That(reader.GetInt64(3), Is.Zero, $"one entry per article after {after}");
-            Assert.That(reader.GetInt64(4), Is.Zero, $"articles whose snippet text the index lacks or has out of date after {after}");
-            Assert.That(reader.GetInt64(5), Is.Zero, $"snippet text the index keeps for no article, or keeps out of date, after {after}");
         });
     }
 

@@ -107,29 +107,6 @@ public sealed class SearchRecoveryTests
     }
 
     [Test]
-    public async Task An_index_file_of_an_earlier_layout_is_rebuilt()
-    {
-        var client = await StartAsync();
-        await Publish(client, "Harbour reopens");
-        await Publish(client, "Bridge closes");
-        Stop();
-        // The layout before search_text: a file that is otherwise in step with the database.
-        await using (var index = new SqliteConnection($"Data Source={path}-search;Pooling=False"))
-        {
-            await index.OpenAsync();
-            await using var command = index.CreateCommand();
-            command.CommandText = "DROP TABLE search_text; PRAGMA user_version = 0";
-            await command.ExecuteNonQueryAsync();
-        }
-
-        client = await StartAsync();
-
-        var page = JsonNode.Parse(await client.GetStringAsync("/api/v1/articles?q=harbour"))!;
-        Assert.That((string?)page["items"]![0]!["snippet"], Is.EqualTo("<mark>Harbour</mark> reopens"));
-        await SearchIndexTests.AssertIndexMatchesText(path, "opening a file of an earlier layout");
-    }
-
-    [Test]
     public async Task A_restored_backup_of_the_database_gets_its_index_rebuilt()
     {
         await Publish(await StartAsync(), "Harbour reopens");
