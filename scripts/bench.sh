@@ -326,7 +326,7 @@ baseline_rps="$(awk -F'\t' '$1 ~ /^\(g\)/ && $2 != "-" && $2 + 0 > best { best =
       line(4, "(c) >= 40% of (g)", rps[4] >= 0.4 * base, sprintf("%.0f%%", 100 * div(rps[4], base)))
       c = skipped[6] ? p50[4] : (p50[4] + p50[6]) / 2
       line(5, "(d) latency within 1.3x of (c)", p50[5] <= 1.3 * c, sprintf("p50 %.2fx of the two (c) runs around it; %.2fx of the first alone", div(p50[5], c), div(p50[5], p50[4])))
-      # A latency target needs responses: a scenario that got none within the run (wrk counts no latency) missed it.
+      # A latency target needs responses: a scenario that got none (wrk then reports no latency at all) missed it.
       line(7, "(e) p99 <= 25 ms", p99[7] <= 25 && rps[7] > 0, sprintf("p99 %.2f ms, %.0f/s", p99[7], rps[7]))
       line(8, "(f) >= 2,000 committed comments/s, 0 errors", rps[8] >= 2000 && err[8] == 0, sprintf("%.0f/s, %d errors", rps[8], err[8]))
       line(9, "(h) Zipf pages alone >= 60% of (g)", rps[9] >= 0.6 * base, sprintf("%.0f%%, p99 %.2f ms", 100 * div(rps[9], base), p99[9]))

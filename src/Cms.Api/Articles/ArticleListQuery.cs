@@ -97,14 +97,15 @@ internal sealed class ArticleListReader(CmsDatabase database, FullTextSearch ful
         {
             // Relevance ranks the newest RankedMatches matches only: the rank's cost is bounded, and the page, its cursor
             // and the count agree. The window is ranked as it is read; only the page's rows are then read in full.
+            var matching = filters.ToString();
             var keyset = query.Paging.After is null ? string.Empty : $" AND (score, id) > ({query.Sort.CursorKeySql}, @CursorId)";
             page = $"""
-                WITH matches AS MATERIALIZED ({fullText.RankedMatches(from, filters.ToString(), scored: true)}),
+                WITH matches AS MATERIALIZED ({fullText.RankedMatches(from, matching, scored: true)}),
                 ranked AS MATERIALIZED (SELECT id, score FROM matches WHERE 1 = 1{keyset} ORDER BY score, id LIMIT @Fetch OFFSET @Offset)
                 SELECT {ArticleStore.Columns}, r.score AS score, r.score AS sort_key FROM ranked r JOIN articles a ON a.id = r.id
                 ORDER BY r.score, r.id
                 """;
-            count = $"SELECT COUNT(*) FROM ({fullText.RankedMatches(from, filters.ToString(), scored: false)}) AS matches";
+            count = $"SELECT COUNT(*) FROM ({fullText.RankedMatches(from, matching, scored: false)}) AS matches";
         }
         else
         {

@@ -150,12 +150,9 @@ public sealed class WebhookTests : ApiTest
             received.Add(await receiver.NextAsync());
         }
 
-        var types = received.Select(r => (string?)r.Json["type"]).ToList();
-        Assert.That(types, Is.EquivalentTo(new[] { "import.completed", "article.created", "comment.created", "comment.approved" }), "one event for the import, none per imported article");
-        var imported = received.Single(r => (string?)r.Json["type"] == "import.completed");
-        var created = received.Single(r => (string?)r.Json["type"] == "article.created");
-        var posted = received.Single(r => (string?)r.Json["type"] == "comment.created");
-        var approved = received.Single(r => (string?)r.Json["type"] == "comment.approved");
+        Assert.That(received.Select(r => (string?)r.Json["type"]), Is.EquivalentTo(new[] { "import.completed", "article.created", "comment.created", "comment.approved" }), "one event for the import, none per imported article");
+        var byType = received.ToDictionary(r => (string)r.Json["type"]!);
+        var (imported, created, posted, approved) = (byType["import.completed"], byType["article.created"], byType["comment.created"], byType["comment.approved"]);
         Assert.Multiple(() =>
         {
             Assert.That((long)imported.Json["data"]!["articles"]!["created"]!, Is.EqualTo(2));
