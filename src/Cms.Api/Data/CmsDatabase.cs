@@ -71,4 +71,10 @@ public abstract class CmsDatabase
 
     /// <summary>The engine and where its data is, for the start-up log (never a password).</summary>
     public abstract string Describe();
+
+    /// <summary>
+    /// Whether the engine compresses large values by itself (PostgreSQL's TOAST does); where it does not, the code
+    /// compresses what is large and rarely changed itself (rendered pages).
+    /// </summary>
+    public abstract bool CompressesLargeValues { get; }
 }

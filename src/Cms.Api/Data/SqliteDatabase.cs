@@ -67,6 +67,8 @@ public class SqliteDatabase : CmsDatabase, IAsyncDisposable, IDisposable
     /// <summary>A connection to the database file, as its own type, for what only SQLite has.</summary>
     public Task<SqliteConnection> OpenSqliteAsync(CancellationToken cancellationToken = default) => OpenAsync(ConnectionString, cancellationToken);
 
+    public override bool CompressesLargeValues => false;
+
     public override string Describe() => DataSource is "" or ":memory:" ? $"SQLite {DataSource}" : $"SQLite {Path.GetFullPath(DataSource)}";
 
     /// <summary>

@@ -152,10 +152,10 @@ internal sealed partial class PageRenderer : BackgroundService
         await write.Connection.ExecuteAsync(new CommandDefinition(SavePage, new
         {
             ArticleId = id,
-            Article = article[..^1], // reads close it after the parts they include
-            Sections = etags.Serialize(response.Sections),
-            PullQuotes = etags.Serialize(response.PullQuotes),
-            Comments = etags.Serialize(response.Comments),
+            Article = Pack(article[..^1]), // reads close it after the parts they include
+            Sections = Pack(etags.Serialize(response.Sections)),
+            PullQuotes = Pack(etags.Serialize(response.PullQuotes)),
+            Comments = Pack(etags.Serialize(response.Comments)),
             CommentsCursor = response.CommentsNextCursor is { } cursor ? etags.Serialize(cursor) : null,
             ArticleModified = response.UpdatedAt,
             SectionsModified = Latest(response.Sections!.Select(s => s.UpdatedAt)),
@@ -165,6 +165,9 @@ internal sealed partial class PageRenderer : BackgroundService
             PullQuoteKeys = string.Join(' ', response.PullQuotes!.Select(q => SurrogateKeys.PullQuote(q.Id))),
         }, write.Transaction));
     }
+
+    // Compressed here only where the engine does not compress large values itself.
+    private byte[] Pack(byte[] json) => database.CompressesLargeValues ? json : StoredParts.Pack(json);
 
     private static DateTimeOffset? Latest(IEnumerable<DateTimeOffset> times) => times.Any() ? times.Max() : null;
 

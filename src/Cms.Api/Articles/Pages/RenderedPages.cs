@@ -14,8 +14,8 @@ internal sealed record RenderedPage(byte[]? Json, DateTimeOffset? LastModified, 
 }
 
 /// <summary>
-/// Serves public article pages from what <see cref="PageRenderer"/> stored: one row read, the asked-for parts copied into
-/// one buffer, nothing serialized. The bytes are exactly those the page serializes to when built from the tables, so
+/// Serves public article pages from what <see cref="PageRenderer"/> stored: one row read, the asked-for parts copied (or
+/// decompressed, <see cref="StoredParts"/>) into one buffer, nothing serialized. The bytes are exactly those the page serializes to when built from the tables, so
 /// its ETag is the same whichever way it was built.
 /// </summary>
 internal sealed class RenderedPages(CmsDatabase database)
@@ -85,14 +85,15 @@ internal sealed class RenderedPages(CmsDatabase database)
         // Each part read once, whole: asking a SQLite reader for a column's length or a slice of it looks up the table's
         // columns every time (it tries to open the value as a blob).
         var values = parts.Select(part => row.GetFieldValue<byte[]>(part.Column)).ToArray();
-        var json = new byte[1 + parts.Sum(part => part.Prefix.Length) + values.Sum(value => value.Length)];
+        var json = new byte[1 + parts.Sum(part => part.Prefix.Length) + values.Sum(StoredParts.Length)];
         var at = 0;
         for (var i = 0; i < parts.Count; i++)
         {
             parts[i].Prefix.Span.CopyTo(json.AsSpan(at));
             at += parts[i].Prefix.Length;
-            values[i].CopyTo(json.AsSpan(at));
-            at += values[i].Length;
+            var length = StoredParts.Length(values[i]);
+            StoredParts.Unpack(values[i], json.AsSpan(at, length));
+            at += length;
         }
 
         json[at] = (byte)'}';

@@ -119,6 +119,8 @@ public sealed class PostgresDatabase : CmsDatabase, IAsyncDisposable
         _ => false,
     };
 
+    public override bool CompressesLargeValues => true;
+
     public override string Describe() => $"PostgreSQL {settings.Host}:{settings.Port}/{settings.Database}";
 
     public async ValueTask DisposeAsync()

@@ -100,6 +100,24 @@ public sealed class RenderedPagesTests(bool cached) : ApiTest
         Assert.That(rendered[^1][0], Does.Contain("commentsNextCursor").And.Contain("A fine day").And.Contain("Further out"));
     }
 
+    [Test]
+    [Category(Engines.SqliteOnly)] // PostgreSQL compresses large values itself
+    public async Task A_large_part_is_stored_compressed_and_served_whole()
+    {
+        var id = (long)(await CreatePublishedArticle("Harbour reopens"))["id"]!;
+        var body = string.Join("\n\n", Enumerable.Range(1, 40).Select(i => $"Paragraph {i}: the harbour reopened to boats and crowds."));
+        await CreateSection(id, new { heading = "Long", body });
+
+        var page = await Page(id, ["Paragraph 1:", "Paragraph 40: the harbour reopened to boats and crowds."]);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(Factory.Scalar("SELECT length(sections) FROM article_pages WHERE article_id = @Id", new { Id = id }), Is.LessThan(body.Length / 4));
+            Assert.That(Factory.Scalar("SELECT length(article) FROM article_pages WHERE article_id = @Id", new { Id = id }), Is.GreaterThan(100), "a small part stays as it is");
+            Assert.That(JsonNode.Parse(page)!["sections"]![0]!["body"]!.GetValue<string>(), Is.EqualTo(body));
+        });
+    }
+
     private Task<string[]> Snapshot(string url) => Snapshot(Public, url);
 
     private static async Task<string[]> Snapshot(HttpClient client, string url)
