@@ -15,8 +15,8 @@ internal sealed record RenderedPage(byte[]? Json, DateTimeOffset? LastModified, 
 
 /// <summary>
 /// Serves public article pages from what <see cref="PageRenderer"/> stored: one row read, the asked-for parts copied (or
-/// decompressed, <see cref="StoredParts"/>) into one buffer, nothing serialized. The bytes are exactly those the page serializes to when built from the tables, so
-/// its ETag is the same whichever way it was built.
+/// decompressed, <see cref="StoredParts"/>) into one buffer, nothing serialized. The bytes are exactly those the page
+/// serializes to when built from the tables, so its ETag is the same whichever way it was built.
 /// </summary>
 internal sealed class RenderedPages(CmsDatabase database)
 {

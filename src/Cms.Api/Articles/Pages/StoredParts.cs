@@ -6,8 +6,8 @@ namespace Cms.Api.Articles.Pages;
 /// <summary>
 /// How a rendered page's parts are stored: a part of at least <see cref="SmallestPacked"/> bytes is kept compressed
 /// behind a marker byte and its length, any other as its JSON. Pages are most of a large archive's database, and a
-/// database the page cache cannot hold makes every read of the long tail wait on the disk; compressed, two to four times
-/// as many pages stay in memory, for microseconds of decompression per read. Deflate rather than Brotli: it decompresses
+/// database the page cache cannot hold makes every read of the long tail wait on the disk; compressed, many more pages
+/// stay in memory, for microseconds of decompression per read. Deflate rather than Brotli: it decompresses
 /// faster and, at its default level, packs this JSON as tightly as Brotli's fastest. Parts stored plainly before this (or
 /// too small to gain) are read as they are.
 /// </summary>
